@@ -1,0 +1,34 @@
+//! Embeds every file under `rules/` into the binary, so `claimex` works with no `rules/`
+//! directory beside it (SPEC §4).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read rules/").map(|e| e.expect("entry").path()).collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            walk(&p, out);
+        } else if matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "txt")) {
+            out.push(p);
+        }
+    }
+}
+
+fn main() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    println!("cargo:rerun-if-changed=rules");
+    let mut files = Vec::new();
+    walk(&root, &mut files);
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("builtin_rules.rs");
+    let mut f = std::fs::File::create(out).expect("create builtin_rules.rs");
+    writeln!(f, "/// The built-in rule files: (path relative to `rules/`, contents).").unwrap();
+    writeln!(f, "pub static BUILTIN: &[(&str, &str)] = &[").unwrap();
+    for p in files {
+        println!("cargo:rerun-if-changed={}", p.display());
+        let rel = p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        writeln!(f, "    ({rel:?}, include_str!({:?})),", p.display().to_string()).unwrap();
+    }
+    writeln!(f, "];").unwrap();
+}

@@ -1,0 +1,72 @@
+//! claimex: rule-driven claim extraction.
+//!
+//! The pipeline, one module per stage (SPEC §1):
+//!
+//! 1. [`ingest`] — files, directories, JSONL, CSV and stdin into [`ingest::Document`]s;
+//!    unreadable records become errors naming file and line.
+//! 2. [`normalize`] — the clean text the rules see (Markdown marks, hard wraps,
+//!    hyphenation, page breaks repaired) with an offset map back to the original.
+//! 3. [`segment`] — paragraphs into typed blocks (body, title, front matter, boilerplate,
+//!    author bio…), blocks into sentences, and front-matter metadata.
+//! 4. [`tag`] — quotations, attributions and claims.
+//! 5. [`record`] — the output schema: stable ids, deterministic order, code-point offsets
+//!    into the original text.
+//! 6. [`write`] — `documents.jsonl`, CSV tables and the manifest.
+//! 7. [`batch`] — the streaming, ordered, parallel driver; the only place with threads.
+//!
+//! Everything language-specific comes from the compiled [`rules::RuleSet`].
+//!
+//! ```
+//! use claimex::{extract, ingest::Document, rules::RuleSet};
+//!
+//! let rules = RuleSet::builtin();
+//! let doc = Document { id: "d1".into(), text: "Dr. Lee met the U.S. envoy. They talked.".into(), ..Default::default() };
+//! let rec = extract(&doc, &rules);
+//! assert_eq!(rec.sentences.len(), 2);
+//! assert_eq!(rec.sentences[1].text, "They talked.");
+//! assert_eq!((rec.sentences[1].start, rec.sentences[1].end), (28, 40));
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod batch;
+pub mod ingest;
+pub mod normalize;
+pub mod record;
+pub mod rules;
+pub mod segment;
+pub mod tag;
+pub mod write;
+
+use ingest::Document;
+use normalize::Normalized;
+use record::DocumentRecord;
+use rules::RuleSet;
+use segment::Segmented;
+use tag::Tags;
+
+/// A document's analysis: every stage's result, in clean-text offsets.
+pub struct Analysis<'r> {
+    /// The rules it was made with.
+    pub rules: &'r RuleSet,
+    /// Clean text, offset map, paragraphs.
+    pub norm: Normalized,
+    /// Blocks, sentences, metadata.
+    pub seg: Segmented,
+    /// Quotations, attributions, claims.
+    pub tags: Tags,
+}
+
+/// Run stages 2–4 on one document.
+pub fn analyse<'r>(doc: &Document, rules: &'r RuleSet) -> Analysis<'r> {
+    let norm = normalize::normalize(&doc.text);
+    let seg = segment::segment(&norm, rules);
+    let tags = tag::tag(&tag::Context { text: &norm.clean, norm: &norm, seg: &seg, rules });
+    Analysis { rules, norm, seg, tags }
+}
+
+/// Extract one document into its output record. Serial and deterministic.
+pub fn extract(doc: &Document, rules: &RuleSet) -> DocumentRecord {
+    let a = analyse(doc, rules);
+    record::build(doc, &a)
+}

@@ -1,0 +1,305 @@
+//! The `claimex` command line: argument parsing, rule loading, exit codes (SPEC §7). The
+//! work itself is in the library.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use claimex::batch::{self, Summary};
+use claimex::ingest::{self, Format};
+use claimex::rules::RuleSet;
+use claimex::write::{Layout, Output};
+
+/// Exit codes (SPEC §7).
+mod exit {
+    pub const DATA: u8 = 65;
+    pub const NO_INPUT: u8 = 66;
+    pub const IO: u8 = 74;
+    pub const CONFIG: u8 = 78;
+}
+
+#[derive(Parser)]
+#[command(
+    name = "claimex",
+    version,
+    about = "Rule-driven claim extraction: sentences, quotations, attributions and claims as a dataset",
+    after_help = "Examples:\n  claimex extract fixtures/ -o output/\n  claimex split article.md --blocks\n  cat docs.jsonl | claimex extract --input-format jsonl - -o - --format jsonl"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract the dataset (documents.jsonl, CSV tables, manifest.json) from inputs.
+    #[command(after_help = "Example:\n  claimex extract corpus/ notes.md -o output/ --threads 2\n\n\
+Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written),\n66 input missing, 74 I/O error, 78 bad rules.")]
+    Extract(ExtractArgs),
+    /// Print one sentence per line, for pipes and inspection.
+    #[command(after_help = "Example:\n  claimex split article.txt --blocks | grep '^body'")]
+    Split(SplitArgs),
+}
+
+#[derive(Args)]
+struct InputArgs {
+    /// Files or directories (searched recursively for .txt, .md, .jsonl, .csv); `-` reads stdin.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Format of stdin, or of every input whatever its extension.
+    #[arg(long, value_enum)]
+    input_format: Option<Format>,
+    /// JSONL field holding the document id.
+    #[arg(long, default_value = "id")]
+    id_field: String,
+    /// JSONL field holding the text.
+    #[arg(long, default_value = "text")]
+    text_field: String,
+    /// CSV column holding the document id.
+    #[arg(long, default_value = "id")]
+    id_column: String,
+    /// CSV column holding the text.
+    #[arg(long, default_value = "text")]
+    text_column: String,
+    /// Use the rule set in DIR instead of the built-in one.
+    #[arg(long, value_name = "DIR")]
+    rules: Option<PathBuf>,
+    /// Worker threads (default: all cores; 1 runs serially).
+    #[arg(long, short = 'j')]
+    threads: Option<usize>,
+    /// No progress or summary on stderr.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+impl InputArgs {
+    fn ingest_options(&self) -> ingest::Options {
+        ingest::Options {
+            id_field: self.id_field.clone(),
+            text_field: self.text_field.clone(),
+            id_column: self.id_column.clone(),
+            text_column: self.text_column.clone(),
+            format: self.input_format,
+        }
+    }
+}
+
+/// What `--format` writes.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum OutFormat {
+    /// documents.jsonl, the CSV tables and manifest.json.
+    All,
+    /// documents.jsonl only (with `-o -`: to stdout, nothing else there).
+    Jsonl,
+}
+
+#[derive(Args)]
+struct ExtractArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Output directory, or `-` for JSONL on stdout (with --format jsonl).
+    #[arg(long, short, default_value = "output")]
+    output: PathBuf,
+    /// What to write.
+    #[arg(long, value_enum, default_value = "all")]
+    format: OutFormat,
+    /// CSV for Excel: a BOM and CRLF line ends.
+    #[arg(long)]
+    excel: bool,
+}
+
+#[derive(Args)]
+struct SplitArgs {
+    #[command(flatten)]
+    input: InputArgs,
+    /// Prefix each sentence with its block kind and a tab.
+    #[arg(long)]
+    blocks: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Extract(a) => extract(a),
+        Command::Split(a) => split(a),
+    }
+}
+
+fn load_rules(dir: Option<&Path>) -> Result<RuleSet, ExitCode> {
+    match dir {
+        None => Ok(RuleSet::builtin()),
+        Some(d) => RuleSet::from_dir(d).map_err(|e| {
+            eprintln!("{e}");
+            ExitCode::from(exit::CONFIG)
+        }),
+    }
+}
+
+fn expand(inputs: &[PathBuf]) -> Result<Vec<ingest::Input>, ExitCode> {
+    ingest::expand(inputs).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(match e {
+            ingest::InputError::Missing(_) => exit::NO_INPUT,
+            ingest::InputError::Io { .. } => exit::IO,
+        })
+    })
+}
+
+fn threads(n: Option<usize>) -> usize {
+    n.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1)
+}
+
+fn extract(a: ExtractArgs) -> ExitCode {
+    let rules = match load_rules(a.input.rules.as_deref()) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let inputs = match expand(&a.input.inputs) {
+        Ok(i) => i,
+        Err(c) => return c,
+    };
+    let to_stdout = a.output.as_os_str() == "-";
+    if to_stdout && a.format != OutFormat::Jsonl {
+        eprintln!("error: `-o -` writes JSONL to stdout; add `--format jsonl`");
+        return ExitCode::from(2);
+    }
+    let layout = match (to_stdout, a.format) {
+        (true, _) => Layout::JsonlStdout,
+        (false, OutFormat::Jsonl) => Layout::JsonlOnly,
+        (false, OutFormat::All) => Layout::Dataset,
+    };
+    let cfg = batch::Config { threads: threads(a.input.threads), ingest: a.input.ingest_options(), ..Default::default() };
+    let mut out = match Output::create((!to_stdout).then_some(a.output.as_path()), layout, a.excel) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.output.display());
+            return ExitCode::from(exit::IO);
+        }
+    };
+    let quiet = a.input.quiet;
+    let tty = std::io::stderr().is_terminal() && !quiet;
+    let mut progress = |s: &Summary| {
+        if tty {
+            let mb = s.bytes as f64 / 1e6;
+            eprint!("\r{} documents, {:.1} MB, {:.1} MB/s   ", s.documents, mb, mb / s.seconds.max(1e-9));
+        }
+    };
+    let summary = match batch::run(&inputs, &rules, &cfg, &mut out, &mut progress) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("\nerror: writing output: {e}");
+            return ExitCode::from(exit::IO);
+        }
+    };
+    if let Err(e) = out.finish() {
+        eprintln!("error: finishing output: {e}");
+        return ExitCode::from(exit::IO);
+    }
+    if !to_stdout {
+        let manifest = manifest(&rules, &cfg, &a, &summary);
+        if let Err(e) = claimex::write::write_manifest(&a.output, &manifest) {
+            eprintln!("error: writing manifest: {e}");
+            return ExitCode::from(exit::IO);
+        }
+    }
+    if tty {
+        eprint!("\r");
+    }
+    for m in summary.error_messages.iter().take(if quiet { 0 } else { 20 }) {
+        eprintln!("error: {m}");
+    }
+    if !quiet {
+        let mb = summary.bytes as f64 / 1e6;
+        eprintln!(
+            "claimex: {} documents, {} sentences, {} quotes, {} attributions, {} claims, {} errors, {:.2} s, {:.1} MB/s",
+            summary.documents,
+            summary.sentences,
+            summary.quotes,
+            summary.attributions,
+            summary.claims,
+            summary.errors,
+            summary.seconds,
+            mb / summary.seconds.max(1e-9)
+        );
+    }
+    if summary.errors > 0 { ExitCode::from(exit::DATA) } else { ExitCode::SUCCESS }
+}
+
+fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, s: &Summary) -> serde_json::Value {
+    serde_json::json!({
+        "tool": "claimex",
+        "version": env!("CARGO_PKG_VERSION"),
+        "schema_version": claimex::record::SCHEMA_VERSION,
+        "finished": true,
+        "rules": {"origin": rules.origin, "sha256": rules.hash, "count": rules.rules.len()},
+        "config": {
+            "threads": cfg.threads,
+            "format": if a.format == OutFormat::All { "all" } else { "jsonl" },
+            "excel": a.excel,
+            "id_field": cfg.ingest.id_field, "text_field": cfg.ingest.text_field,
+            "id_column": cfg.ingest.id_column, "text_column": cfg.ingest.text_column,
+        },
+        "inputs": s.inputs,
+        "counts": {
+            "documents": s.documents, "sentences": s.sentences, "quotes": s.quotes,
+            "attributions": s.attributions, "claims": s.claims, "errors": s.errors, "bytes": s.bytes,
+        },
+        "errors": s.error_messages,
+        "rule_hits": s.rule_hits,
+        "timings": {"seconds": (s.seconds * 1000.0).round() / 1000.0},
+    })
+}
+
+fn split(a: SplitArgs) -> ExitCode {
+    let rules = match load_rules(a.input.rules.as_deref()) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let inputs = match expand(&a.input.inputs) {
+        Ok(i) => i,
+        Err(c) => return c,
+    };
+    let opts = a.input.ingest_options();
+    let stdout = std::io::stdout();
+    let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout.lock());
+    let mut errors = 0;
+    let mut bytes = 0usize;
+    let started = std::time::Instant::now();
+    for input in &inputs {
+        for item in ingest::read(input, &opts) {
+            let doc = match item {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    errors += 1;
+                    continue;
+                }
+            };
+            bytes += doc.text.len();
+            let norm = claimex::normalize::normalize(&doc.text);
+            let seg = claimex::segment::segment(&norm, &rules);
+            for s in &seg.sentences {
+                let text = &norm.clean[s.range.clone()];
+                let r = if a.blocks {
+                    writeln!(w, "{}\t{text}", seg.blocks[s.block].kind.as_str())
+                } else {
+                    writeln!(w, "{text}")
+                };
+                if r.is_err() {
+                    // A closed pipe (`| head`) is not an error.
+                    return ExitCode::SUCCESS;
+                }
+            }
+        }
+    }
+    if w.flush().is_err() {
+        return ExitCode::SUCCESS;
+    }
+    if !a.input.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("claimex split: {:.1} MB in {secs:.2} s ({:.1} MB/s), {errors} errors", bytes as f64 / 1e6, bytes as f64 / 1e6 / secs.max(1e-9));
+    }
+    if errors > 0 { ExitCode::from(exit::DATA) } else { ExitCode::SUCCESS }
+}

@@ -1,0 +1,389 @@
+//! Stage 5, records: the output schema of SPEC §3 (`documents.jsonl`, schema_version 1),
+//! built from a document's analysis with stable ids, deterministic order and every offset
+//! turned into code points of the original text.
+//!
+//! Field names here are the contract with users' code: extend, never rename.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::ingest::{DocError, Document};
+use crate::normalize::CharIndex;
+use crate::Analysis;
+
+/// The schema version written in every record.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// One line of `documents.jsonl`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DocumentRecord {
+    /// Always [`SCHEMA_VERSION`].
+    pub schema_version: u32,
+    /// The document id.
+    pub doc_id: String,
+    /// Path or stream name, with `:line` for a record of a JSONL or CSV file.
+    pub source: String,
+    /// Input metadata plus what the front matter shows.
+    pub metadata: Map<String, Value>,
+    /// Sentences.
+    pub sentences: Vec<SentenceRecord>,
+    /// Quotations.
+    pub quotes: Vec<QuoteRecord>,
+    /// Attributions.
+    pub attributions: Vec<AttributionRecord>,
+    /// Claims.
+    pub claims: Vec<ClaimRecord>,
+    /// Errors: non-empty when the document could not be read.
+    pub errors: Vec<ErrorRecord>,
+}
+
+/// A sentence.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentenceRecord {
+    /// `s0`, `s1`, …
+    pub id: String,
+    /// Code-point offsets into the original text.
+    pub start: usize,
+    /// End (exclusive).
+    pub end: usize,
+    /// Block kind.
+    pub block: String,
+    /// Paragraph index.
+    pub paragraph: usize,
+    /// Normalized text (markup removed, whitespace folded).
+    pub text: String,
+    /// The original slice `text[start:end]`.
+    pub raw: String,
+    /// The rule that decided the block kind, when a rule did.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<String>,
+}
+
+/// A span of the original text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// Start (code points).
+    pub start: usize,
+    /// End (code points, exclusive).
+    pub end: usize,
+    /// The original slice.
+    pub text: String,
+}
+
+/// A quotation.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuoteRecord {
+    /// `q0`, …
+    pub id: String,
+    /// Content start (without the marks).
+    pub start: usize,
+    /// Content end.
+    pub end: usize,
+    /// Content without the marks.
+    pub text: String,
+    /// direct, partial, term.
+    pub kind: String,
+    /// Sentences it overlaps.
+    pub sentence_ids: Vec<String>,
+    /// Speaker as written.
+    pub speaker: Option<String>,
+    /// Canonical speaker.
+    pub speaker_resolved: Option<String>,
+    /// Attribution id.
+    pub attribution_id: Option<String>,
+    /// Rules that produced it.
+    pub rules: Vec<String>,
+    /// How it was read, when it needs saying.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// An attribution's cue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Cue {
+    /// Start.
+    pub start: usize,
+    /// End.
+    pub end: usize,
+    /// Original slice.
+    pub text: String,
+    /// Lemma.
+    pub lemma: String,
+    /// Class.
+    pub class: String,
+}
+
+/// An attribution.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AttributionRecord {
+    /// `a0`, …
+    pub id: String,
+    /// Sentence of the cue.
+    pub sentence_id: String,
+    /// Source span.
+    pub source: Option<Span>,
+    /// Canonical source.
+    pub source_resolved: Option<String>,
+    /// Source kind.
+    pub source_kind: String,
+    /// Cue.
+    pub cue: Cue,
+    /// Content span.
+    pub content: Span,
+    /// direct, indirect, mixed.
+    pub content_kind: String,
+    /// Hedge on the attribution.
+    pub hedge: Option<String>,
+    /// The rule.
+    pub rule: String,
+}
+
+/// An entity mention.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EntityRecord {
+    /// Start.
+    pub start: usize,
+    /// End.
+    pub end: usize,
+    /// Original slice.
+    pub text: String,
+    /// Kind.
+    pub kind: String,
+}
+
+/// A claim.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ClaimRecord {
+    /// `c0`, …
+    pub id: String,
+    /// Its sentence.
+    pub sentence_id: String,
+    /// Start.
+    pub start: usize,
+    /// End.
+    pub end: usize,
+    /// Original slice.
+    pub text: String,
+    /// Types.
+    pub types: Vec<String>,
+    /// Check-worthiness.
+    pub checkworthiness: f64,
+    /// Features behind the score.
+    pub checkworthiness_features: Vec<String>,
+    /// Hedged.
+    pub hedged: bool,
+    /// Hedge cues.
+    pub hedge_cues: Vec<String>,
+    /// Boosters.
+    #[serde(default)]
+    pub boosters: Vec<String>,
+    /// Negated.
+    pub negated: bool,
+    /// `author` or the source text.
+    pub claimant: String,
+    /// Attribution id.
+    pub attribution_id: Option<String>,
+    /// Entities.
+    pub entities: Vec<EntityRecord>,
+    /// Rules.
+    pub rules: Vec<String>,
+}
+
+/// An input error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorRecord {
+    /// The input file.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Offset conversion for one document: clean bytes → original code points.
+pub struct Spans<'a> {
+    orig: &'a str,
+    clean: &'a str,
+    map: &'a crate::normalize::OffsetMap,
+    chars: CharIndex,
+}
+
+impl<'a> Spans<'a> {
+    /// Set up conversion for a document and its analysis.
+    pub fn new(doc: &'a Document, a: &'a Analysis) -> Self {
+        Spans { orig: &doc.text, clean: &a.norm.clean, map: &a.norm.map, chars: CharIndex::new(&doc.text) }
+    }
+
+    /// Original byte range of a clean range.
+    pub fn bytes(&self, r: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        self.map.orig_range(self.clean, self.orig, r)
+    }
+
+    /// A span record for a clean range.
+    pub fn span(&self, r: std::ops::Range<usize>) -> Span {
+        let b = self.bytes(r);
+        Span { start: self.chars.char_at(self.orig, b.start), end: self.chars.char_at(self.orig, b.end), text: self.orig[b].to_string() }
+    }
+}
+
+/// The record of a document that could not be read.
+pub fn error_record(e: &DocError) -> DocumentRecord {
+    DocumentRecord {
+        schema_version: SCHEMA_VERSION,
+        doc_id: e.id.clone(),
+        source: match e.line {
+            Some(l) => format!("{}:{l}", e.file),
+            None => e.file.clone(),
+        },
+        metadata: Map::new(),
+        sentences: Vec::new(),
+        quotes: Vec::new(),
+        attributions: Vec::new(),
+        claims: Vec::new(),
+        errors: vec![ErrorRecord { file: e.file.clone(), line: e.line, message: e.message.clone() }],
+    }
+}
+
+/// Build the record of an analysed document.
+pub fn build(doc: &Document, a: &Analysis) -> DocumentRecord {
+    let rules = &a.rules;
+    let sp = Spans::new(doc, a);
+    let seg = &a.seg;
+    let sid = |i: usize| format!("s{i}");
+    let sentences = seg
+        .sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let block = &seg.blocks[s.block];
+            let span = sp.span(s.range.clone());
+            SentenceRecord {
+                id: sid(i),
+                start: span.start,
+                end: span.end,
+                block: block.kind.as_str().to_string(),
+                paragraph: block.paragraph,
+                text: a.norm.clean[s.range.clone()].to_string(),
+                raw: span.text,
+                rules: block.rule.map(|r| rules.rules[r].id.clone()).into_iter().collect(),
+            }
+        })
+        .collect();
+
+    // Deterministic order: by offset, then rule id; ids follow the order and cross
+    // references are remapped.
+    let tags = &a.tags;
+    let mut a_order: Vec<usize> = (0..tags.attributions.len()).collect();
+    a_order.sort_by(|&x, &y| {
+        let (p, q) = (&tags.attributions[x], &tags.attributions[y]);
+        (p.sentence, p.cue.start, p.content.start, &p.rule).cmp(&(q.sentence, q.cue.start, q.content.start, &q.rule))
+    });
+    let mut a_id = vec![String::new(); a_order.len()];
+    for (new, &old) in a_order.iter().enumerate() {
+        a_id[old] = format!("a{new}");
+    }
+    let text_of = |r: &std::ops::Range<usize>| sp.span(r.clone()).text;
+
+    let mut q_order: Vec<usize> = (0..tags.quotes.len()).collect();
+    q_order.sort_by(|&x, &y| (tags.quotes[x].range.start, &tags.quotes[x].rules).cmp(&(tags.quotes[y].range.start, &tags.quotes[y].rules)));
+    let quotes = q_order
+        .iter()
+        .enumerate()
+        .map(|(i, &qi)| {
+            let q = &tags.quotes[qi];
+            let span = sp.span(q.range.clone());
+            QuoteRecord {
+                id: format!("q{i}"),
+                start: span.start,
+                end: span.end,
+                text: span.text,
+                kind: serde_json::to_value(q.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+                sentence_ids: q.sentences.iter().map(|&s| sid(s)).collect(),
+                speaker: q.speaker.as_ref().map(text_of),
+                speaker_resolved: q.speaker_resolved.clone(),
+                attribution_id: q.attribution.map(|x| a_id[x].clone()),
+                rules: q.rules.clone(),
+                note: q.note.clone(),
+            }
+        })
+        .collect();
+
+    let attributions = a_order
+        .iter()
+        .map(|&ai| {
+            let t = &tags.attributions[ai];
+            let cue = sp.span(t.cue.clone());
+            AttributionRecord {
+                id: a_id[ai].clone(),
+                sentence_id: sid(t.sentence),
+                source: t.source.as_ref().map(|r| sp.span(r.clone())),
+                source_resolved: t.source_resolved.clone(),
+                source_kind: t.source_kind.clone(),
+                cue: Cue { start: cue.start, end: cue.end, text: cue.text, lemma: t.cue_lemma.clone(), class: t.cue_class.clone() },
+                content: sp.span(t.content.clone()),
+                content_kind: t.content_kind.clone(),
+                hedge: t.hedge.clone(),
+                rule: t.rule.clone(),
+            }
+        })
+        .collect();
+
+    let mut c_order: Vec<usize> = (0..tags.claims.len()).collect();
+    c_order.sort_by(|&x, &y| {
+        let (p, q) = (&tags.claims[x], &tags.claims[y]);
+        (p.sentence, p.range.start, p.range.end, &p.rules).cmp(&(q.sentence, q.range.start, q.range.end, &q.rules))
+    });
+    let claims = c_order
+        .iter()
+        .enumerate()
+        .map(|(i, &ci)| {
+            let c = &tags.claims[ci];
+            let span = sp.span(c.range.clone());
+            let claimant = match c.attribution.and_then(|x| tags.attributions.get(x)) {
+                Some(at) => at.source_resolved.clone().or_else(|| at.source.as_ref().map(text_of)).unwrap_or_else(|| "unknown".into()),
+                None => "author".into(),
+            };
+            ClaimRecord {
+                id: format!("c{i}"),
+                sentence_id: sid(c.sentence),
+                start: span.start,
+                end: span.end,
+                text: span.text,
+                types: c.types.clone(),
+                checkworthiness: (c.checkworthiness * 1000.0).round() / 1000.0,
+                checkworthiness_features: c.checkworthiness_features.clone(),
+                hedged: c.hedged,
+                hedge_cues: c.hedge_cues.clone(),
+                boosters: c.boosters.clone(),
+                negated: c.negated,
+                claimant,
+                attribution_id: c.attribution.map(|x| a_id[x].clone()),
+                entities: c
+                    .entities
+                    .iter()
+                    .map(|e| {
+                        let s = sp.span(e.range.clone());
+                        EntityRecord { start: s.start, end: s.end, text: s.text, kind: e.kind.clone() }
+                    })
+                    .collect(),
+                rules: c.rules.clone(),
+            }
+        })
+        .collect();
+
+    let mut metadata = doc.metadata.clone();
+    for (k, v) in &seg.metadata {
+        metadata.entry(k.clone()).or_insert_with(|| v.clone());
+    }
+    DocumentRecord {
+        schema_version: SCHEMA_VERSION,
+        doc_id: doc.id.clone(),
+        source: doc.source.clone(),
+        metadata,
+        sentences,
+        quotes,
+        attributions,
+        claims,
+        errors: Vec::new(),
+    }
+}

@@ -1,0 +1,458 @@
+//! The rule loader and compiler (SPEC §4).
+//!
+//! A rule set is a directory: lexicons under `lexicons/` (`.txt`) and rule files anywhere
+//! else (`.toml`). Each rule file holds `[[rule]]` tables; a rule's id is its file path
+//! without extension plus its name (`segment/blocks.toml` + `boilerplate-views` →
+//! `segment/blocks/boilerplate-views`). Loading has two forms, as in ruff and vale: the
+//! serde structs of [`RawRule`] mirror the file and keep spans; [`RuleSet::load`] checks
+//! and compiles them once (regexes built, lexicons indexed) into the validated
+//! [`RuleSet`] that every worker shares by reference. Every error of every file is
+//! collected and reported at once with `path:line:col`.
+//!
+//! Rule kinds form a small fixed set, one Rust type each ([`block::BlockRule`],
+//! [`metadata::MetadataRule`], …). Adding a kind is adding one type and one arm in
+//! [`RuleSet::compile_rule`].
+
+pub mod block;
+pub mod error;
+pub mod lexicon;
+pub mod metadata;
+pub mod segment;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+pub use error::{RuleError, RuleErrors};
+pub use lexicon::Lexicon;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin_rules.rs"));
+}
+
+/// Largest compiled regex a rule may make (bytes), so a user's rule cannot blow up memory.
+pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
+/// Largest lazy-DFA cache per regex.
+pub const DFA_SIZE_LIMIT: usize = 8 << 20;
+
+/// The kinds a rule can have.
+pub const KINDS: &[&str] = &["block", "metadata"];
+
+/// Rule status, as in ruff: `stable` rules are on by default, `preview` ones are run and
+/// reported but may change, `off` ones are loaded and tested but not applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// On, behaviour settled.
+    Stable,
+    /// On, behaviour may change.
+    Preview,
+    /// Loaded, tested, not applied.
+    Off,
+}
+
+/// A rule file as written: `[[rule]]` tables.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    rule: Vec<Spanned<RawRule>>,
+}
+
+/// One rule as written. Fields used by one kind only are optional here and checked by that
+/// kind's compiler.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    /// Name, unique in its file; the last part of the id.
+    pub name: Spanned<String>,
+    /// One of [`KINDS`].
+    pub kind: Spanned<String>,
+    /// What the rule is for.
+    pub description: String,
+    /// `stable` (default), `preview` or `off`.
+    #[serde(default)]
+    pub status: Option<Status>,
+    /// The regex. `{{lexicon}}` expands to an alternation of a lexicon's entries.
+    #[serde(default)]
+    pub pattern: Option<Spanned<String>>,
+    /// `block` rules: the block kind given to a matching paragraph.
+    #[serde(default)]
+    pub block: Option<Spanned<String>>,
+    /// `block` rules: where in the document the paragraph must be.
+    #[serde(default)]
+    pub position: Option<Spanned<String>>,
+    /// `block` rules: most words the paragraph may have.
+    #[serde(default)]
+    pub max_words: Option<usize>,
+    /// `metadata` rules: the metadata field filled from the `value` capture group.
+    #[serde(default)]
+    pub field: Option<Spanned<String>>,
+    /// Texts the rule must match, with the expected span and fields.
+    #[serde(default)]
+    pub examples: Vec<Spanned<RawExample>>,
+    /// Texts the rule must not match.
+    #[serde(default)]
+    pub counterexamples: Vec<Spanned<String>>,
+    /// Known gaps: texts it should match but does not yet; reported, not failed.
+    #[serde(default)]
+    pub todo: Vec<Spanned<String>>,
+}
+
+/// A positive example.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExample {
+    /// The text.
+    pub text: String,
+    /// The substring the rule must produce (the whole text when absent).
+    #[serde(default)]
+    pub span: Option<String>,
+    /// Fields the produced record must have (`block = "boilerplate"`, `value = "…"`).
+    #[serde(default)]
+    pub fields: BTreeMap<String, String>,
+}
+
+/// A rule's example with its location.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// The text.
+    pub text: String,
+    /// Expected span text.
+    pub span: Option<String>,
+    /// Expected fields.
+    pub fields: BTreeMap<String, String>,
+    /// 1-based line of the example in the rule file.
+    pub line: usize,
+}
+
+/// What every rule has, whatever its kind.
+#[derive(Debug, Clone)]
+pub struct RuleMeta {
+    /// Stable id: `dir/file/name`.
+    pub id: String,
+    /// Its kind.
+    pub kind: String,
+    /// What it is for.
+    pub description: String,
+    /// Its status.
+    pub status: Status,
+    /// Rule file path (relative to the rule set root).
+    pub file: String,
+    /// 1-based line of the rule in its file.
+    pub line: usize,
+    /// The pattern as written (before lexicon expansion).
+    pub pattern: Option<String>,
+    /// Positive examples.
+    pub examples: Vec<Example>,
+    /// Negative examples.
+    pub counterexamples: Vec<(String, usize)>,
+    /// Known gaps.
+    pub todo: Vec<(String, usize)>,
+}
+
+/// The compiled, validated rule set shared by all workers.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// Every rule, in load order (file path, then position in file).
+    pub rules: Vec<RuleMeta>,
+    /// Lexicons by name.
+    pub lexicons: BTreeMap<String, Lexicon>,
+    /// Block-classification rules.
+    pub blocks: Vec<block::BlockRule>,
+    /// Metadata rules.
+    pub metadata: Vec<metadata::MetadataRule>,
+    /// Segmentation lexicons, compiled.
+    pub segment: segment::SegmentLexicons,
+    /// sha256 of the effective rule files (paths and contents), hex.
+    pub hash: String,
+    /// Where the rules came from (`built-in` or a directory).
+    pub origin: String,
+}
+
+/// Rule-set files: relative path → contents.
+pub type Files = BTreeMap<String, String>;
+
+/// The built-in rule files.
+pub fn builtin_files() -> Files {
+    builtin::BUILTIN.iter().map(|(p, s)| ((*p).to_string(), (*s).to_string())).collect()
+}
+
+/// Read every `.toml` and `.txt` file under `dir`.
+pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
+    fn walk(root: &Path, dir: &Path, out: &mut Files) -> std::io::Result<()> {
+        for entry in std::fs::read_dir(dir)? {
+            let p = entry?.path();
+            if p.is_dir() {
+                walk(root, &p, out)?;
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "txt")) {
+                let rel = p.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
+                out.insert(rel, std::fs::read_to_string(&p)?);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Files::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
+}
+
+impl RuleSet {
+    /// The built-in rule set. Panics only if the embedded rules are broken, which the test
+    /// suite rules out.
+    pub fn builtin() -> RuleSet {
+        RuleSet::load(&builtin_files(), "built-in").unwrap_or_else(|e| panic!("built-in rules are invalid:\n{e}"))
+    }
+
+    /// Load a rule set from a directory.
+    pub fn from_dir(dir: &Path) -> Result<RuleSet, RuleErrors> {
+        let files = read_dir(dir).map_err(|e| {
+            RuleErrors(vec![RuleError { path: dir.display().to_string(), line: 1, col: 1, line_text: String::new(), message: e.to_string() }])
+        })?;
+        RuleSet::load(&files, &dir.display().to_string())
+    }
+
+    /// Compile a rule set from its files. `origin` prefixes paths in error messages.
+    pub fn load(files: &Files, origin: &str) -> Result<RuleSet, RuleErrors> {
+        let shown = |rel: &str| if origin == "built-in" { format!("rules/{rel}") } else { format!("{}/{rel}", origin.trim_end_matches('/')) };
+        let mut errors = Vec::new();
+        let mut lexicons = BTreeMap::new();
+        for (rel, src) in files {
+            if let Some(name) = rel.strip_prefix("lexicons/").and_then(|r| r.strip_suffix(".txt")) {
+                match Lexicon::parse(name, &shown(rel), src) {
+                    Ok(lx) => {
+                        lexicons.insert(name.to_string(), lx);
+                    }
+                    Err(e) => errors.extend(e),
+                }
+            }
+        }
+        let segment = segment::SegmentLexicons::compile(&lexicons, files, &shown, &mut errors);
+        let mut set = RuleSet {
+            rules: Vec::new(),
+            lexicons: BTreeMap::new(),
+            blocks: Vec::new(),
+            metadata: Vec::new(),
+            segment,
+            hash: hash_files(files),
+            origin: origin.to_string(),
+        };
+        for (rel, src) in files {
+            let Some(stem) = rel.strip_suffix(".toml") else { continue };
+            let path = shown(rel);
+            let raw: RawFile = match toml::from_str(src) {
+                Ok(r) => r,
+                Err(e) => {
+                    errors.push(RuleError::at(&path, src, e.span().map_or(0, |s| s.start), e.message().trim().to_string()));
+                    continue;
+                }
+            };
+            let mut seen = BTreeMap::new();
+            for rule in raw.rule {
+                let span = rule.span();
+                let rule = rule.into_inner();
+                let name = rule.name.get_ref().clone();
+                if let Some(prev) = seen.insert(name.clone(), span.start) {
+                    let line = src[..prev].matches('\n').count() + 1;
+                    errors.push(RuleError::span(&path, src, rule.name.span(), format!("rule `{name}` is defined twice (first at line {line})")));
+                    continue;
+                }
+                let ctx = Ctx { path: &path, src, lexicons: &lexicons };
+                let meta = ctx.meta(stem, &rule, span.start);
+                let before = errors.len();
+                set.compile_rule(&ctx, &rule, &meta, &mut errors);
+                if errors.len() == before {
+                    set.rules.push(meta);
+                }
+            }
+        }
+        set.lexicons = lexicons;
+        if errors.is_empty() { Ok(set) } else { Err(RuleErrors(errors)) }
+    }
+
+    /// Compile one rule into the list of its kind.
+    fn compile_rule(&mut self, ctx: &Ctx, rule: &RawRule, meta: &RuleMeta, errors: &mut Vec<RuleError>) {
+        let index = self.rules.len();
+        match rule.kind.get_ref().as_str() {
+            "block" => {
+                if let Some(r) = block::BlockRule::compile(ctx, rule, index, errors) {
+                    self.blocks.push(r);
+                }
+            }
+            "metadata" => {
+                if let Some(r) = metadata::MetadataRule::compile(ctx, rule, index, errors) {
+                    self.metadata.push(r);
+                }
+            }
+            other => errors.push(ctx.error(rule.kind.span(), format!("unknown rule kind `{other}`; expected one of {}", KINDS.join(", ")))),
+        }
+        if meta.examples.is_empty() && meta.status != Status::Off {
+            errors.push(ctx.error(rule.name.span(), "rule has no examples; give at least one under `examples`"));
+        }
+    }
+
+    /// The rule with this id.
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// A lexicon by name, or an empty one.
+    pub fn lexicon(&self, name: &str) -> &Lexicon {
+        static EMPTY: std::sync::LazyLock<Lexicon> = std::sync::LazyLock::new(Lexicon::default);
+        self.lexicons.get(name).unwrap_or(&EMPTY)
+    }
+}
+
+fn hash_files(files: &Files) -> String {
+    let mut h = Sha256::new();
+    for (p, s) in files {
+        h.update(p.as_bytes());
+        h.update([0]);
+        h.update(s.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What a kind's compiler needs to know about the file it reads.
+pub struct Ctx<'a> {
+    /// File path as shown in errors.
+    pub path: &'a str,
+    /// File contents.
+    pub src: &'a str,
+    /// Lexicons, for `{{name}}` expansion.
+    pub lexicons: &'a BTreeMap<String, Lexicon>,
+}
+
+impl Ctx<'_> {
+    /// An error at a span of this file.
+    pub fn error(&self, span: std::ops::Range<usize>, message: impl Into<String>) -> RuleError {
+        RuleError::span(self.path, self.src, span, message)
+    }
+
+    fn line(&self, at: usize) -> usize {
+        self.src[..at.min(self.src.len())].matches('\n').count() + 1
+    }
+
+    fn meta(&self, stem: &str, rule: &RawRule, at: usize) -> RuleMeta {
+        RuleMeta {
+            id: format!("{stem}/{}", rule.name.get_ref()),
+            kind: rule.kind.get_ref().clone(),
+            description: rule.description.trim().to_string(),
+            status: rule.status.unwrap_or(Status::Stable),
+            file: self.path.to_string(),
+            line: self.line(at),
+            pattern: rule.pattern.as_ref().map(|p| p.get_ref().clone()),
+            examples: rule
+                .examples
+                .iter()
+                .map(|e| {
+                    let line = self.line(e.span().start);
+                    let e = e.get_ref().clone();
+                    Example { text: e.text, span: e.span, fields: e.fields, line }
+                })
+                .collect(),
+            counterexamples: rule.counterexamples.iter().map(|c| (c.get_ref().clone(), self.line(c.span().start))).collect(),
+            todo: rule.todo.iter().map(|c| (c.get_ref().clone(), self.line(c.span().start))).collect(),
+        }
+    }
+
+    /// The rule's `pattern`, required, with `{{lexicon}}` expanded, compiled with size limits.
+    pub fn regex(&self, rule: &RawRule, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+        let Some(p) = &rule.pattern else {
+            errors.push(self.error(rule.name.span(), format!("a `{}` rule needs a `pattern`", rule.kind.get_ref())));
+            return None;
+        };
+        self.compile_pattern(p, errors)
+    }
+
+    /// Expand and compile a spanned pattern.
+    pub fn compile_pattern(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+        let expanded = match expand_lexicons(p.get_ref(), self.lexicons) {
+            Ok(s) => s,
+            Err(m) => {
+                errors.push(self.error(p.span(), m));
+                return None;
+            }
+        };
+        match regex::RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build() {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let msg = match e {
+                    regex::Error::CompiledTooBig(n) => format!("regex too big: it compiles to more than {n} bytes"),
+                    other => format!("bad regex: {}", other.to_string().lines().last().unwrap_or("").trim_start_matches("error: ")),
+                };
+                errors.push(self.error(p.span(), msg));
+                None
+            }
+        }
+    }
+
+    /// A required string field from a fixed set of values.
+    pub fn choice(&self, rule: &RawRule, field: &Option<Spanned<String>>, name: &str, allowed: &[&str], errors: &mut Vec<RuleError>) -> Option<String> {
+        match field {
+            None => {
+                errors.push(self.error(rule.name.span(), format!("a `{}` rule needs `{name}`", rule.kind.get_ref())));
+                None
+            }
+            Some(v) if allowed.contains(&v.get_ref().as_str()) => Some(v.get_ref().clone()),
+            Some(v) => {
+                errors.push(self.error(v.span(), format!("unknown {name} `{}`; expected one of {}", v.get_ref(), allowed.join(", "))));
+                None
+            }
+        }
+    }
+}
+
+/// Replace each `{{name}}` in a pattern with `(?:e1|e2|…)` of the lexicon's entries,
+/// regex-escaped, longest first.
+pub fn expand_lexicons(pattern: &str, lexicons: &BTreeMap<String, Lexicon>) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut rest = pattern;
+    while let Some(i) = rest.find("{{") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let Some(j) = after.find("}}") else { return Err("`{{` without a closing `}}`".into()) };
+        let name = after[..j].trim();
+        let Some(lx) = lexicons.get(name) else { return Err(format!("no lexicon `{name}` (expected rules/lexicons/{name}.txt)")) };
+        let mut words: Vec<&str> = lx.words().collect();
+        words.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        words.dedup();
+        out.push_str("(?:");
+        out.push_str(&words.iter().map(|w| regex::escape(w)).collect::<Vec<_>>().join("|"));
+        out.push(')');
+        rest = &after[j + 2..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_rules_load() {
+        let set = RuleSet::builtin();
+        assert!(!set.blocks.is_empty());
+        assert_eq!(set.hash.len(), 64);
+    }
+
+    #[test]
+    fn reports_all_errors_at_once_with_locations() {
+        let mut files = builtin_files();
+        files.insert(
+            "x/bad.toml".into(),
+            "[[rule]]\nname = \"a\"\nkind = \"block\"\ndescription = \"d\"\nblock = \"body\"\npattern = '(unclosed'\nexamples = [{ text = \"x\" }]\n\n[[rule]]\nname = \"b\"\nkind = \"nope\"\ndescription = \"d\"\nexamples = [{ text = \"x\" }]\n".into(),
+        );
+        files.insert("y/syntax.toml".into(), "[[rule]]\nname = \"a\"\nbogus = 1\n".into());
+        let errs = RuleSet::load(&files, "built-in").unwrap_err().0;
+        let got: Vec<String> = errs.iter().map(|e| format!("{}:{}:{}", e.path, e.line, e.col)).collect();
+        assert_eq!(got, ["rules/x/bad.toml:6:11", "rules/x/bad.toml:11:8", "rules/y/syntax.toml:3:1"], "{errs:?}");
+        assert!(errs[0].message.starts_with("bad regex"), "{}", errs[0].message);
+        assert!(errs[2].message.contains("bogus"), "{}", errs[2].message);
+    }
+}

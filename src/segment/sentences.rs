@@ -1,0 +1,224 @@
+//! Sentence boundaries inside one block of clean text.
+//!
+//! A boundary candidate is a run of `.`, `?`, `!` or `…`, followed by any closing quotation
+//! marks and brackets. Whether it ends the sentence depends on what follows (a lower-case
+//! continuation never starts a sentence) and, for a single period, on the token before it:
+//! an abbreviation from the lexicon (by class), an initial, a dotted abbreviation such as
+//! `U.S.` or `a.m.`, or a list marker. The words come from `rules/lexicons/`; this file
+//! holds only the orthography.
+
+use std::ops::Range;
+
+use crate::rules::segment::{AbbrevClass, SegmentLexicons};
+
+const ELLIPSIS: &str = "…";
+
+/// Byte length of the sentence terminator at `i`, or 0.
+fn terminator_at(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b'.' | b'?' | b'!' => 1,
+        0xE2 if text[i..].starts_with(ELLIPSIS) => 3,
+        0xE3 if text[i..].starts_with('。') => 3,
+        0xEF if text[i..].starts_with('？') || text[i..].starts_with('！') => 3,
+        _ => 0,
+    }
+}
+
+/// Byte length of a closing quotation mark or bracket at `i`, or 0.
+fn closer_at(text: &str, i: usize) -> usize {
+    match text.as_bytes()[i] {
+        b'"' | b'\'' | b')' | b']' | b'}' => 1,
+        0xE2 if text[i..].starts_with('”') || text[i..].starts_with('’') || text[i..].starts_with('›') => 3,
+        0xC2 if text[i..].starts_with('»') => 2,
+        0xE3 if text[i..].starts_with('」') || text[i..].starts_with('』') => 3,
+        _ => 0,
+    }
+}
+
+fn is_opener(c: char) -> bool {
+    matches!(c, '"' | '\'' | '(' | '[' | '{' | '“' | '‘' | '«' | '‹' | '„' | '「' | '『')
+}
+
+/// Split `text` (one block, whitespace folded) into sentence ranges, appended to `out` with
+/// `base` added.
+pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range<usize>>) {
+    let len = text.len();
+    let bytes = text.as_bytes();
+    let mut start = skip_space(text, 0);
+    let mut i = start;
+    while i < len {
+        let t = terminator_at(text, i);
+        if t == 0 {
+            i += 1;
+            continue;
+        }
+        let t0 = i;
+        let mut j = i;
+        while j < len {
+            let t = terminator_at(text, j);
+            if t == 0 {
+                break;
+            }
+            j += t;
+        }
+        let mut k = j;
+        while k < len {
+            let c = closer_at(text, k);
+            if c == 0 {
+                break;
+            }
+            k += c;
+        }
+        if k >= len {
+            break;
+        }
+        let next = if bytes[k] == b' ' || bytes[k].is_ascii_whitespace() {
+            let n = skip_space(text, k);
+            (n < len && is_boundary(text, start, t0, j, n, lex)).then_some(n)
+        } else if missing_space_boundary(text, start, t0, k) {
+            Some(k)
+        } else {
+            None
+        };
+        if let Some(n) = next {
+            push(text, base, start, k, out);
+            start = n;
+        }
+        i = j.max(i + 1);
+    }
+    push(text, base, start, len, out);
+}
+
+fn push(text: &str, base: usize, start: usize, end: usize, out: &mut Vec<Range<usize>>) {
+    let s = &text[start..end];
+    let trimmed = s.trim_end();
+    if !trimmed.trim_start().is_empty() {
+        let lead = s.len() - s.trim_start().len();
+        out.push(base + start + lead..base + start + trimmed.len());
+    }
+}
+
+fn skip_space(text: &str, mut i: usize) -> usize {
+    while i < text.len() {
+        let c = text[i..].chars().next().expect("boundary");
+        if !c.is_whitespace() {
+            break;
+        }
+        i += c.len_utf8();
+    }
+    i
+}
+
+/// The word before byte `t0` (back to whitespace), without opening quotes or brackets.
+fn token_before(text: &str, from: usize, t0: usize) -> (usize, &str) {
+    let s = &text[from..t0];
+    let ws = s.rfind(char::is_whitespace).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
+    let tok = &s[ws..];
+    let trimmed = tok.trim_start_matches(is_opener);
+    (from + ws + (tok.len() - trimmed.len()), trimmed)
+}
+
+/// The next word from byte `n`, skipping opening quotes and brackets.
+fn word_after(text: &str, n: usize) -> &str {
+    let s = text[n..].trim_start_matches(is_opener);
+    let end = s.find(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’' || c == '-')).unwrap_or(s.len());
+    &s[..end]
+}
+
+fn is_boundary(text: &str, start: usize, t0: usize, j: usize, n: usize, lex: &SegmentLexicons) -> bool {
+    let next_word = word_after(text, n);
+    let Some(first) = text[n..].trim_start_matches(is_opener).chars().next() else { return true };
+    if first.is_lowercase() {
+        return false;
+    }
+    let term = &text[t0..j];
+    if term.contains(['?', '!', '？', '！', '。']) || term.contains(ELLIPSIS) || term.len() > 1 {
+        return !first.is_lowercase();
+    }
+    let (tok_start, token) = token_before(text, start, t0);
+    if token.is_empty() {
+        return true;
+    }
+    let starter = lex.is_starter(next_word);
+    let mut with_dot = String::with_capacity(token.len() + 1);
+    with_dot.push_str(token);
+    with_dot.push('.');
+    if let Some(class) = lex.abbreviation(&with_dot) {
+        return match class {
+            AbbrevClass::Title | AbbrevClass::Inner => false,
+            AbbrevClass::Number | AbbrevClass::Month => !first.is_ascii_digit() && starter,
+            AbbrevClass::Ambiguous => starter,
+        };
+    }
+    let mut chars = token.chars();
+    let single_upper = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+    if single_upper || is_dotted_abbreviation(token) {
+        return starter;
+    }
+    // A list marker at the start of the block: `1.`, `a.`, `iv.`
+    if tok_start == start && token.len() <= 4 && (token.bytes().all(|b| b.is_ascii_digit()) || token.bytes().all(|b| b"ivxlc".contains(&b))) {
+        return false;
+    }
+    true
+}
+
+/// `U.S`, `a.m`, `Ph.D`, `e.g`: short letter groups joined by periods.
+fn is_dotted_abbreviation(token: &str) -> bool {
+    let mut parts = 0;
+    for p in token.split('.') {
+        parts += 1;
+        if p.is_empty() || p.chars().count() > 2 || !p.chars().all(char::is_alphabetic) {
+            return false;
+        }
+    }
+    parts >= 2
+}
+
+/// `…the end.The next…`: a stop with no space after it, between a lower-case word and a
+/// capitalised word, outside URLs, e-mail addresses and file names.
+fn missing_space_boundary(text: &str, start: usize, t0: usize, k: usize) -> bool {
+    let (_, token) = token_before(text, start, t0);
+    let ok_token = token.chars().filter(|c| c.is_alphabetic()).count() >= 2
+        && token.chars().next_back().is_some_and(char::is_lowercase)
+        && !token.contains(['.', '@', '/', ':', '\\', '_']);
+    let mut next = text[k..].chars();
+    let ok_next = matches!((next.next(), next.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase());
+    let rest_end = text[k..].find(char::is_whitespace).map_or(text.len(), |e| k + e);
+    let rest = &text[k..rest_end];
+    ok_token && ok_next && !rest.contains(['@', '/']) && !rest.contains(".com")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::RuleSet;
+
+    fn sents(text: &str) -> Vec<String> {
+        let rules = RuleSet::builtin();
+        let mut out = Vec::new();
+        split(text, 0, &rules.segment, &mut out);
+        out.into_iter().map(|r| text[r].to_string()).collect()
+    }
+
+    #[test]
+    fn abbreviations_initials_and_numbers() {
+        assert_eq!(sents("Dr. Smith met Mr. J. K. Rowling at 9 a.m. on Jan. 5. They spoke."), ["Dr. Smith met Mr. J. K. Rowling at 9 a.m. on Jan. 5.", "They spoke."]);
+        assert_eq!(sents("It rose 3.5% to $1.13bn. No. 204 is out."), ["It rose 3.5% to $1.13bn.", "No. 204 is out."]);
+        assert_eq!(sents("He lives in the U.S. The rest stayed."), ["He lives in the U.S.", "The rest stayed."]);
+        assert_eq!(sents("The U.S. Senate voted."), ["The U.S. Senate voted."]);
+    }
+
+    #[test]
+    fn quotations_and_brackets() {
+        assert_eq!(sents("“Why?” he asked. “Because.” Then silence."), ["“Why?” he asked.", "“Because.”", "Then silence."]);
+        assert_eq!(sents("It ended (finally.) Then more."), ["It ended (finally.)", "Then more."]);
+        assert_eq!(sents("Wait... what? No… Really!"), ["Wait... what?", "No…", "Really!"]);
+    }
+
+    #[test]
+    fn missing_space_urls_and_lists() {
+        assert_eq!(sents("It ended.The next began."), ["It ended.", "The next began."]);
+        assert_eq!(sents("See www.example.com or a.b@mail.org. Thanks."), ["See www.example.com or a.b@mail.org.", "Thanks."]);
+        assert_eq!(sents("1. First item here."), ["1. First item here."]);
+    }
+}
