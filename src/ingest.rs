@@ -93,13 +93,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            id_field: "id".into(),
-            text_field: "text".into(),
-            id_column: "id".into(),
-            text_column: "text".into(),
-            format: None,
-        }
+        Options { id_field: "id".into(), text_field: "text".into(), id_column: "id".into(), text_column: "text".into(), format: None }
     }
 }
 
@@ -175,10 +169,7 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
 pub fn file_doc_id(input: &Input) -> String {
     let rel = input.path.strip_prefix(&input.root).unwrap_or(&input.path);
     let rel = rel.with_extension("");
-    rel.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
 /// Open an input and stream its documents.
@@ -372,7 +363,12 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -
                         }
                         Ok(Document { id, source: format!("{file}:{line}"), text, metadata })
                     }
-                    Some(Err(e)) => Err(DocError { id, file: file.clone(), line: Some(line), message: format!("invalid UTF-8 in the text column: {e}") }),
+                    Some(Err(e)) => Err(DocError {
+                        id,
+                        file: file.clone(),
+                        line: Some(line),
+                        message: format!("invalid UTF-8 in the text column: {e}"),
+                    }),
                     None => Err(DocError { id, file: file.clone(), line: Some(line), message: "row has no text column".into() }),
                 }
             }

@@ -282,11 +282,7 @@ fn split(a: SplitArgs) -> ExitCode {
             let seg = claimex::segment::segment(&norm, &rules);
             for s in &seg.sentences {
                 let text = &norm.clean[s.range.clone()];
-                let r = if a.blocks {
-                    writeln!(w, "{}\t{text}", seg.blocks[s.block].kind.as_str())
-                } else {
-                    writeln!(w, "{text}")
-                };
+                let r = if a.blocks { writeln!(w, "{}\t{text}", seg.blocks[s.block].kind.as_str()) } else { writeln!(w, "{text}") };
                 if r.is_err() {
                     // A closed pipe (`| head`) is not an error.
                     return ExitCode::SUCCESS;
@@ -299,7 +295,11 @@ fn split(a: SplitArgs) -> ExitCode {
     }
     if !a.input.quiet {
         let secs = started.elapsed().as_secs_f64();
-        eprintln!("claimex split: {:.1} MB in {secs:.2} s ({:.1} MB/s), {errors} errors", bytes as f64 / 1e6, bytes as f64 / 1e6 / secs.max(1e-9));
+        eprintln!(
+            "claimex split: {:.1} MB in {secs:.2} s ({:.1} MB/s), {errors} errors",
+            bytes as f64 / 1e6,
+            bytes as f64 / 1e6 / secs.max(1e-9)
+        );
     }
     if errors > 0 { ExitCode::from(exit::DATA) } else { ExitCode::SUCCESS }
 }

@@ -280,10 +280,7 @@ fn paragraph_groups(text: &str) -> Vec<Vec<Line>> {
 }
 
 fn memchr_line_end(bytes: &[u8], from: usize) -> usize {
-    bytes[from.min(bytes.len())..]
-        .iter()
-        .position(|&c| c == b'\n' || c == b'\r')
-        .map_or(bytes.len(), |i| from + i)
+    bytes[from.min(bytes.len())..].iter().position(|&c| c == b'\n' || c == b'\r').map_or(bytes.len(), |i| from + i)
 }
 
 /// Whether a paragraph was wrapped whole in emphasis marks, and whether strongly.

@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::Analysis;
 use crate::ingest::{DocError, Document};
 use crate::normalize::CharIndex;
-use crate::Analysis;
 
 /// The schema version written in every record.
 pub const SCHEMA_VERSION: u32 = 1;

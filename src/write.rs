@@ -14,17 +14,60 @@ use crate::record::DocumentRecord;
 /// Column order of `sentences.csv`.
 pub const SENTENCE_COLUMNS: &[&str] = &["doc_id", "sentence_id", "block", "paragraph", "start", "end", "text"];
 /// Column order of `quotes.csv`.
-pub const QUOTE_COLUMNS: &[&str] =
-    &["doc_id", "quote_id", "sentence_ids", "start", "end", "kind", "text", "speaker", "speaker_resolved", "attribution_id", "rules", "note"];
+pub const QUOTE_COLUMNS: &[&str] = &[
+    "doc_id",
+    "quote_id",
+    "sentence_ids",
+    "start",
+    "end",
+    "kind",
+    "text",
+    "speaker",
+    "speaker_resolved",
+    "attribution_id",
+    "rules",
+    "note",
+];
 /// Column order of `attributions.csv`.
 pub const ATTRIBUTION_COLUMNS: &[&str] = &[
-    "doc_id", "attribution_id", "sentence_id", "source", "source_start", "source_end", "source_resolved", "source_kind", "cue", "cue_start",
-    "cue_end", "cue_lemma", "cue_class", "content", "content_start", "content_end", "content_kind", "hedge", "rule",
+    "doc_id",
+    "attribution_id",
+    "sentence_id",
+    "source",
+    "source_start",
+    "source_end",
+    "source_resolved",
+    "source_kind",
+    "cue",
+    "cue_start",
+    "cue_end",
+    "cue_lemma",
+    "cue_class",
+    "content",
+    "content_start",
+    "content_end",
+    "content_kind",
+    "hedge",
+    "rule",
 ];
 /// Column order of `claims.csv`.
 pub const CLAIM_COLUMNS: &[&str] = &[
-    "doc_id", "claim_id", "sentence_id", "start", "end", "text", "types", "checkworthiness", "checkworthiness_features", "hedged",
-    "hedge_cues", "negated", "claimant", "attribution_id", "entities", "rules",
+    "doc_id",
+    "claim_id",
+    "sentence_id",
+    "start",
+    "end",
+    "text",
+    "types",
+    "checkworthiness",
+    "checkworthiness_features",
+    "hedged",
+    "hedge_cues",
+    "negated",
+    "claimant",
+    "attribution_id",
+    "entities",
+    "rules",
 ];
 
 /// One document's output, serialized.
@@ -60,7 +103,8 @@ pub fn render(r: &DocumentRecord, csv: bool) -> Rendered {
     let d = r.doc_id.as_str();
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for s in &r.sentences {
-        w.write_record([d, &s.id, &s.block, &s.paragraph.to_string(), &s.start.to_string(), &s.end.to_string(), &s.text]).expect("in memory");
+        w.write_record([d, &s.id, &s.block, &s.paragraph.to_string(), &s.start.to_string(), &s.end.to_string(), &s.text])
+            .expect("in memory");
     }
     out.sentences = w.into_inner().expect("in memory");
     let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
@@ -191,7 +235,13 @@ impl Output {
     /// Open the output files (under temporary names) in `dir`, or stdout.
     pub fn create(dir: Option<&Path>, layout: Layout, excel: bool) -> io::Result<Output> {
         if layout == Layout::JsonlStdout {
-            return Ok(Output { layout, excel, stdout: Some(BufWriter::with_capacity(1 << 17, io::stdout())), jsonl: None, tables: Vec::new() });
+            return Ok(Output {
+                layout,
+                excel,
+                stdout: Some(BufWriter::with_capacity(1 << 17, io::stdout())),
+                jsonl: None,
+                tables: Vec::new(),
+            });
         }
         let dir = dir.expect("a directory for file output");
         std::fs::create_dir_all(dir)?;

@@ -58,11 +58,7 @@ impl Lexicon {
                 break;
             }
         }
-        if errors.is_empty() {
-            Ok(Lexicon { name: name.to_string(), path: path.to_string(), entries })
-        } else {
-            Err(errors)
-        }
+        if errors.is_empty() { Ok(Lexicon { name: name.to_string(), path: path.to_string(), entries }) } else { Err(errors) }
     }
 
     /// A map from entry text to its first field (or the empty string).
@@ -82,7 +78,12 @@ impl Lexicon {
         for e in &self.entries {
             let at = line_offset(src, e.line);
             if e.fields.len() != n {
-                errors.push(RuleError::at(&self.path, src, at, format!("expected {} field(s) after the entry, found {}", n, e.fields.len())));
+                errors.push(RuleError::at(
+                    &self.path,
+                    src,
+                    at,
+                    format!("expected {} field(s) after the entry, found {}", n, e.fields.len()),
+                ));
             } else if let (Some(allowed), Some(f)) = (allowed, e.fields.first())
                 && !allowed.contains(&f.as_str())
             {

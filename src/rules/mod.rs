@@ -210,14 +210,21 @@ impl RuleSet {
     /// Load a rule set from a directory.
     pub fn from_dir(dir: &Path) -> Result<RuleSet, RuleErrors> {
         let files = read_dir(dir).map_err(|e| {
-            RuleErrors(vec![RuleError { path: dir.display().to_string(), line: 1, col: 1, line_text: String::new(), message: e.to_string() }])
+            RuleErrors(vec![RuleError {
+                path: dir.display().to_string(),
+                line: 1,
+                col: 1,
+                line_text: String::new(),
+                message: e.to_string(),
+            }])
         })?;
         RuleSet::load(&files, &dir.display().to_string())
     }
 
     /// Compile a rule set from its files. `origin` prefixes paths in error messages.
     pub fn load(files: &Files, origin: &str) -> Result<RuleSet, RuleErrors> {
-        let shown = |rel: &str| if origin == "built-in" { format!("rules/{rel}") } else { format!("{}/{rel}", origin.trim_end_matches('/')) };
+        let shown =
+            |rel: &str| if origin == "built-in" { format!("rules/{rel}") } else { format!("{}/{rel}", origin.trim_end_matches('/')) };
         let mut errors = Vec::new();
         let mut lexicons = BTreeMap::new();
         for (rel, src) in files {
@@ -257,7 +264,12 @@ impl RuleSet {
                 let name = rule.name.get_ref().clone();
                 if let Some(prev) = seen.insert(name.clone(), span.start) {
                     let line = src[..prev].matches('\n').count() + 1;
-                    errors.push(RuleError::span(&path, src, rule.name.span(), format!("rule `{name}` is defined twice (first at line {line})")));
+                    errors.push(RuleError::span(
+                        &path,
+                        src,
+                        rule.name.span(),
+                        format!("rule `{name}` is defined twice (first at line {line})"),
+                    ));
                     continue;
                 }
                 let ctx = Ctx { path: &path, src, lexicons: &lexicons };
@@ -392,7 +404,14 @@ impl Ctx<'_> {
     }
 
     /// A required string field from a fixed set of values.
-    pub fn choice(&self, rule: &RawRule, field: &Option<Spanned<String>>, name: &str, allowed: &[&str], errors: &mut Vec<RuleError>) -> Option<String> {
+    pub fn choice(
+        &self,
+        rule: &RawRule,
+        field: &Option<Spanned<String>>,
+        name: &str,
+        allowed: &[&str],
+        errors: &mut Vec<RuleError>,
+    ) -> Option<String> {
         match field {
             None => {
                 errors.push(self.error(rule.name.span(), format!("a `{}` rule needs `{name}`", rule.kind.get_ref())));

@@ -42,7 +42,12 @@ pub struct SegmentLexicons {
 
 impl SegmentLexicons {
     /// Compile from loaded lexicons; entry errors go to `errors`.
-    pub fn compile(lexicons: &BTreeMap<String, Lexicon>, files: &Files, shown: &dyn Fn(&str) -> String, errors: &mut Vec<RuleError>) -> Self {
+    pub fn compile(
+        lexicons: &BTreeMap<String, Lexicon>,
+        files: &Files,
+        shown: &dyn Fn(&str) -> String,
+        errors: &mut Vec<RuleError>,
+    ) -> Self {
         let mut out = SegmentLexicons::default();
         let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).map(String::as_str).unwrap_or("");
         let _ = shown;

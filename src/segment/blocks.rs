@@ -11,9 +11,9 @@ use serde_json::{Map, Value};
 
 use super::{Block, BlockKind};
 use crate::normalize::{Normalized, Paragraph};
+use crate::rules::RuleSet;
 use crate::rules::block::Position;
 use crate::rules::segment::SegmentLexicons;
-use crate::rules::RuleSet;
 
 /// Facts about one paragraph that classification looks at.
 struct Facts<'a> {
@@ -148,9 +148,7 @@ fn looks_like_byline(f: &Facts) -> bool {
 fn structural_kind(f: &Facts, i: usize, n: usize, facts: &[Facts]) -> BlockKind {
     if f.list {
         BlockKind::ListItem
-    } else if f.heading {
-        BlockKind::Heading
-    } else if !f.stops && f.words <= 12 && i + 1 < n && facts[i + 1].is_prose() && !f.text.ends_with(',') {
+    } else if f.heading || (!f.stops && f.words <= 12 && i + 1 < n && facts[i + 1].is_prose() && !f.text.ends_with(',')) {
         BlockKind::Heading
     } else {
         BlockKind::Body

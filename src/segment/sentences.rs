@@ -156,7 +156,8 @@ fn is_boundary(text: &str, start: usize, t0: usize, j: usize, n: usize, lex: &Se
         return starter;
     }
     // A list marker at the start of the block: `1.`, `a.`, `iv.`
-    if tok_start == start && token.len() <= 4 && (token.bytes().all(|b| b.is_ascii_digit()) || token.bytes().all(|b| b"ivxlc".contains(&b))) {
+    if tok_start == start && token.len() <= 4 && (token.bytes().all(|b| b.is_ascii_digit()) || token.bytes().all(|b| b"ivxlc".contains(&b)))
+    {
         return false;
     }
     true
@@ -202,7 +203,10 @@ mod tests {
 
     #[test]
     fn abbreviations_initials_and_numbers() {
-        assert_eq!(sents("Dr. Smith met Mr. J. K. Rowling at 9 a.m. on Jan. 5. They spoke."), ["Dr. Smith met Mr. J. K. Rowling at 9 a.m. on Jan. 5.", "They spoke."]);
+        assert_eq!(
+            sents("Dr. Smith met Mr. J. K. Rowling at 9 a.m. on Jan. 5. They spoke."),
+            ["Dr. Smith met Mr. J. K. Rowling at 9 a.m. on Jan. 5.", "They spoke."]
+        );
         assert_eq!(sents("It rose 3.5% to $1.13bn. No. 204 is out."), ["It rose 3.5% to $1.13bn.", "No. 204 is out."]);
         assert_eq!(sents("He lives in the U.S. The rest stayed."), ["He lives in the U.S.", "The rest stayed."]);
         assert_eq!(sents("The U.S. Senate voted."), ["The U.S. Senate voted."]);
