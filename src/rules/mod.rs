@@ -14,6 +14,8 @@
 //! [`RuleSet::compile_rule`].
 
 pub mod block;
+pub mod claim;
+pub mod claim_lexicons;
 pub mod error;
 pub mod lexicon;
 pub mod metadata;
@@ -39,7 +41,7 @@ pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 pub const DFA_SIZE_LIMIT: usize = 8 << 20;
 
 /// The kinds a rule can have.
-pub const KINDS: &[&str] = &["block", "metadata"];
+pub const KINDS: &[&str] = &["block", "metadata", "claim_type", "claim_cue", "not_claim", "claim_clause", "checkworthiness"];
 
 /// Rule status, as in ruff: `stable` rules are on by default, `preview` ones are run and
 /// reported but may change, `off` ones are loaded and tested but not applied.
@@ -91,6 +93,32 @@ pub struct RawRule {
     /// `metadata` rules: the metadata field filled from the `value` capture group.
     #[serde(default)]
     pub field: Option<Spanned<String>>,
+    /// `claim_type` rules: the claim type a match gives (`quantity`, `event`…).
+    #[serde(default, rename = "type")]
+    pub claim_type: Option<Spanned<String>>,
+    /// Claim rules: a regex whose matches veto overlapping matches of `pattern`.
+    #[serde(default)]
+    pub unless: Option<Spanned<String>>,
+    /// `claim_cue` rules: `hedge`, `booster` or `negation`.
+    #[serde(default)]
+    pub cue: Option<Spanned<String>>,
+    /// `claim_cue` hedges: the certainty the cue leaves (`low`, `medium`, `high`).
+    #[serde(default)]
+    pub level: Option<Spanned<String>>,
+    /// `claim_clause` rules: `sentence` (what a claim sentence must match), `split`
+    /// (where a sentence splits into clauses) or `frame` (what the writer's framing around
+    /// an attribution's content must match).
+    #[serde(default)]
+    pub clause: Option<Spanned<String>>,
+    /// `claim_clause` and `checkworthiness` rules: fewest words.
+    #[serde(default)]
+    pub min_words: Option<usize>,
+    /// `checkworthiness` rules: a test on the claim (`type:quantity`, `entity`, `hedged`…).
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    /// `checkworthiness` rules: the feature's weight (log-odds).
+    #[serde(default)]
+    pub weight: Option<Spanned<f64>>,
     /// Texts the rule must match, with the expected span and fields.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
@@ -167,6 +195,8 @@ pub struct RuleSet {
     pub metadata: Vec<metadata::MetadataRule>,
     /// Segmentation lexicons, compiled.
     pub segment: segment::SegmentLexicons,
+    /// Claim rules (types, cues, filters, clauses, check-worthiness) and lexicons, compiled.
+    pub claims: claim::ClaimRules,
     /// sha256 of the effective rule files (paths and contents), hex.
     pub hash: String,
     /// Where the rules came from (`built-in` or a directory).
@@ -244,6 +274,7 @@ impl RuleSet {
             blocks: Vec::new(),
             metadata: Vec::new(),
             segment,
+            claims: claim::ClaimRules::default(),
             hash: hash_files(files),
             origin: origin.to_string(),
         };
@@ -281,6 +312,7 @@ impl RuleSet {
                 }
             }
         }
+        set.claims.finish(&lexicons, files, &shown, &mut errors);
         set.lexicons = lexicons;
         if errors.is_empty() { Ok(set) } else { Err(RuleErrors(errors)) }
     }
@@ -298,6 +330,9 @@ impl RuleSet {
                 if let Some(r) = metadata::MetadataRule::compile(ctx, rule, index, errors) {
                     self.metadata.push(r);
                 }
+            }
+            "claim_type" | "claim_cue" | "not_claim" | "claim_clause" | "checkworthiness" => {
+                self.claims.compile(ctx, rule, index, errors);
             }
             other => errors.push(ctx.error(rule.kind.span(), format!("unknown rule kind `{other}`; expected one of {}", KINDS.join(", ")))),
         }

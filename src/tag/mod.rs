@@ -6,7 +6,10 @@
 //! link quotations to speakers, claims take their claimant from attributions.
 
 pub mod attribution;
+pub mod certainty;
+pub mod checkworthy;
 pub mod claims;
+pub mod entities;
 pub mod quotes;
 
 use std::ops::Range;
