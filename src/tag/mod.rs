@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod certainty;
 pub mod checkworthy;
+pub mod claim_examples;
 pub mod claims;
 pub mod entities;
 pub mod quotes;
