@@ -311,6 +311,7 @@ fn split(rules: &RuleSet, text: &str, r: Range<usize>, attribution: Option<usize
         }
     }
     cuts.sort_by_key(|(m, _)| m.start);
+    let before = out.len();
     let mut start = 0;
     for (m, min) in cuts {
         if m.start < start {
@@ -319,12 +320,26 @@ fn split(rules: &RuleSet, text: &str, r: Range<usize>, attribution: Option<usize
         let left = checkworthy::word_count(&s[start..m.start]);
         let right = checkworthy::word_count(&s[m.end..]);
         if left >= min && right >= min {
-            out.push(Clause { range: trim(text, r.start + start..r.start + m.start), attribution, rule });
+            let piece = trim(text, r.start + start..r.start + m.start);
+            if !piece.is_empty() {
+                out.push(Clause { range: piece, attribution, rule });
+            }
             start = m.end;
         }
     }
     let last = trim(text, r.start + start..r.end);
     if !last.is_empty() {
         out.push(Clause { range: last, attribution, rule });
+    }
+    // A piece cut off by a split must stand as a claim on its own.
+    if out.len() > before + 1 {
+        let mut i = before;
+        while i < out.len() {
+            if claim_sentence(rules, &text[out[i].range.clone()]).is_none() {
+                out.remove(i);
+            } else {
+                i += 1;
+            }
+        }
     }
 }
