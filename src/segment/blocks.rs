@@ -32,8 +32,7 @@ impl<'a> Facts<'a> {
     fn new(clean: &'a str, p: &Paragraph) -> Self {
         let text = &clean[p.range.clone()];
         let trimmed = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_']);
-        let words = text.split_whitespace().count();
-        let with_digits = text.split_whitespace().filter(|w| w.bytes().any(|b| b.is_ascii_digit())).count();
+        let (words, with_digits) = count_words(text);
         Facts {
             text,
             words,
@@ -49,6 +48,29 @@ impl<'a> Facts<'a> {
     fn is_prose(&self) -> bool {
         !self.heading && !self.list && self.stops && self.words >= 8
     }
+}
+
+/// Words (runs of non-space; the clean text has single ASCII spaces) and how many hold a digit.
+fn count_words(text: &str) -> (usize, usize) {
+    let (mut words, mut digits, mut in_word, mut has_digit) = (0, 0, false, false);
+    for &b in text.as_bytes() {
+        if b == b' ' || b == b'\n' {
+            if in_word {
+                words += 1;
+                digits += has_digit as usize;
+            }
+            in_word = false;
+            has_digit = false;
+        } else {
+            in_word = true;
+            has_digit |= b.is_ascii_digit();
+        }
+    }
+    if in_word {
+        words += 1;
+        digits += has_digit as usize;
+    }
+    (words, digits)
 }
 
 fn is_list_marker(text: &str) -> bool {
