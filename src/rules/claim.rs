@@ -14,15 +14,16 @@
 //!   `"entity"`, `"hedged"`, `"words<=5"`…) and/or a pattern over its text. A claim's score
 //!   is the logistic function of the sum of the weights of the features that fire.
 //!
-//! All patterns of a kind are also compiled into one [`regex::RegexSet`], so a sentence is
-//! scanned once per kind and the individual regexes run only where the set matched.
+//! The patterns of each kind share a literal prefilter ([`Prefilter`]): one Aho-Corasick
+//! scan of a sentence tells which patterns can match, and only those run.
 
 use std::collections::BTreeMap;
 
-use regex::{Regex, RegexSet, RegexSetBuilder};
+use regex::Regex;
 
 use super::claim_lexicons::{CueLexicon, EntityLexicon};
-use super::{Ctx, DFA_SIZE_LIMIT, Files, Lexicon, REGEX_SIZE_LIMIT, RawRule, RuleError};
+use super::claim_prefilter::{MAYBE, NO, Prefilter, Verdict, YES};
+use super::{Ctx, Files, Lexicon, RawRule, RuleError};
 
 /// Claim types (SPEC §3).
 pub const CLAIM_TYPES: &[&str] =
@@ -227,17 +228,17 @@ pub struct ClaimRules {
     pub clauses: Vec<ClauseRule>,
     /// `checkworthiness` features.
     pub features: Vec<FeatureRule>,
-    /// One set over the patterns of `types`.
-    pub type_set: Option<RegexSet>,
-    /// One set over the patterns of `cues`.
-    pub cue_set: Option<RegexSet>,
-    /// One set over the patterns of `not_claims`.
-    pub not_claim_set: Option<RegexSet>,
-    /// One set over the patterns of the features that have one; `feature_set_index[i]` is
-    /// the feature of set pattern `i`.
-    pub feature_set: Option<RegexSet>,
-    /// Feature index of each pattern of `feature_set`.
-    pub feature_set_index: Vec<usize>,
+    /// One prefilter over the patterns of `types`, then `cues`, then `not_claims`, then the
+    /// features that have one.
+    pub prefilter: Prefilter,
+    /// Where the `cues` start in the prefilter's patterns.
+    pub cue_base: usize,
+    /// Where the `not_claims` start.
+    pub not_claim_base: usize,
+    /// Where the feature patterns start.
+    pub feature_base: usize,
+    /// Feature index of each feature pattern (from `feature_base` on).
+    pub feature_filter_index: Vec<usize>,
     /// Hedge, booster, negation and exception phrases.
     pub cue_lexicon: CueLexicon,
     /// Countries, organisations, roles, titles and name parts.
@@ -245,6 +246,11 @@ pub struct ClaimRules {
 }
 
 impl ClaimRules {
+    /// Which claim patterns may match `text` (see [`ClaimRules::prefilter`]); one scan.
+    pub fn candidates(&self, text: &str) -> Vec<Verdict> {
+        self.prefilter.candidates(text)
+    }
+
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
         let unless = raw.unless.as_ref().and_then(|u| ctx.compile_pattern(u, errors));
@@ -342,50 +348,52 @@ impl ClaimRules {
     }
 
     /// Build the prefilter sets and the lexicons once every rule is compiled.
-    pub fn finish(
-        &mut self,
-        lexicons: &BTreeMap<String, Lexicon>,
-        files: &Files,
-        shown: &dyn Fn(&str) -> String,
-        errors: &mut Vec<RuleError>,
-    ) {
+    pub fn finish(&mut self, lexicons: &BTreeMap<String, Lexicon>, files: &Files, errors: &mut Vec<RuleError>) {
         // (With any error the whole set is discarded, so no rule here can be a failed one.)
-        let mut set_errors = Vec::new();
-        self.type_set = build_set(self.types.iter().map(|r| &r.regex), &mut set_errors);
-        self.cue_set = build_set(self.cues.iter().map(|r| &r.regex), &mut set_errors);
-        self.not_claim_set = build_set(self.not_claims.iter().map(|r| &r.regex), &mut set_errors);
-        self.feature_set_index = self.features.iter().enumerate().filter(|(_, f)| f.regex.is_some()).map(|(i, _)| i).collect();
-        self.feature_set = build_set(self.features.iter().filter_map(|f| f.regex.as_ref()), &mut set_errors);
-        for m in set_errors {
-            errors.push(RuleError { path: shown("claims"), line: 1, col: 1, line_text: String::new(), message: m });
-        }
+        self.feature_filter_index = self.features.iter().enumerate().filter(|(_, f)| f.regex.is_some()).map(|(i, _)| i).collect();
+        self.cue_base = self.types.len();
+        self.not_claim_base = self.cue_base + self.cues.len();
+        self.feature_base = self.not_claim_base + self.not_claims.len();
+        let patterns = self
+            .types
+            .iter()
+            .map(|r| &r.regex)
+            .chain(self.cues.iter().map(|r| &r.regex))
+            .chain(self.not_claims.iter().map(|r| &r.regex))
+            .chain(self.features.iter().filter_map(|f| f.regex.as_ref()));
+        self.prefilter = Prefilter::new(patterns.map(Regex::as_str));
         let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).cloned().unwrap_or_default();
         self.cue_lexicon = CueLexicon::compile(lexicons, &src, errors);
         self.entities = EntityLexicon::compile(lexicons, &src, errors);
     }
 }
 
-/// Largest compiled set of one kind (bytes).
-const SET_SIZE_LIMIT: usize = 16 * REGEX_SIZE_LIMIT;
+/// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when
+/// the pattern matched.
+pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) -> Vec<regex::Match<'t>> {
+    let found: Vec<regex::Match<'t>> = regex.find_iter(text).collect();
+    let Some(u) = unless.filter(|_| !found.is_empty()) else { return found };
+    let vetoes: Vec<std::ops::Range<usize>> = u.find_iter(text).map(|m| m.range()).collect();
+    found.into_iter().filter(|m| !vetoes.iter().any(|v| v.start < m.end() && m.start() < v.end)).collect()
+}
 
-fn build_set<'a>(regexes: impl Iterator<Item = &'a Regex>, errors: &mut Vec<String>) -> Option<RegexSet> {
-    let pats: Vec<&str> = regexes.map(Regex::as_str).collect();
-    if pats.is_empty() {
-        return None;
-    }
-    match RegexSetBuilder::new(&pats).size_limit(SET_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build() {
-        Ok(s) => Some(s),
-        Err(e) => {
-            errors.push(format!("the claim patterns together are too big to scan at once: {e}"));
-            None
-        }
+/// Whether a pattern with this prefilter verdict has a match in `text` that no match of
+/// `unless` overlaps; the regexes run only when the verdict leaves it open.
+pub fn verdict_holds(verdict: Verdict, regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
+    match verdict {
+        NO => false,
+        YES if unless.is_none() => true,
+        MAYBE | YES => is_match_unless(regex, unless, text),
+        _ => is_match_unless(regex, unless, text),
     }
 }
 
-/// Matches of `regex` in `text` that no match of `unless` overlaps.
-pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) -> Vec<regex::Match<'t>> {
-    let vetoes: Vec<std::ops::Range<usize>> = unless.map_or_else(Vec::new, |u| u.find_iter(text).map(|m| m.range()).collect());
-    regex.find_iter(text).filter(|m| !vetoes.iter().any(|v| v.start < m.end() && m.start() < v.end)).collect()
+/// Whether `regex` has a match in `text` that no match of `unless` overlaps.
+pub fn is_match_unless(regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
+    match unless {
+        None => regex.is_match(text),
+        Some(_) => regex.is_match(text) && !matches_unless(regex, unless, text).is_empty(),
+    }
 }
 
 #[cfg(test)]

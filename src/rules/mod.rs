@@ -16,6 +16,7 @@
 pub mod block;
 pub mod claim;
 pub mod claim_lexicons;
+pub mod claim_prefilter;
 pub mod error;
 pub mod lexicon;
 pub mod metadata;
@@ -312,7 +313,7 @@ impl RuleSet {
                 }
             }
         }
-        set.claims.finish(&lexicons, files, &shown, &mut errors);
+        set.claims.finish(&lexicons, files, &mut errors);
         set.lexicons = lexicons;
         if errors.is_empty() { Ok(set) } else { Err(RuleErrors(errors)) }
     }

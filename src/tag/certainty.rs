@@ -12,6 +12,7 @@ use std::ops::Range;
 use crate::rules::RuleSet;
 use crate::rules::claim::{CueKind, Level, matches_unless};
 use crate::rules::claim_lexicons::CueMatch;
+use crate::rules::claim_prefilter::{NO, Verdict};
 
 /// A cue in the clean text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,15 +32,15 @@ pub fn first_word(text: &str) -> usize {
     text.find(char::is_alphanumeric).unwrap_or(0)
 }
 
-/// The cues of `text` (a sentence starting at clean-text offset `base`), in text order.
-pub fn find(rules: &RuleSet, text: &str, base: usize) -> Vec<Cue> {
+/// The cues of `text` (a sentence starting at clean-text offset `base`), in text order;
+/// `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of the text.
+pub fn find(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict]) -> Vec<Cue> {
     let cr = &rules.claims;
     let mut found: Vec<CueMatch> = Vec::new();
     cr.cue_lexicon.find(text, first_word(text), &mut found);
     let mut from_rules: Vec<CueMatch> = Vec::new();
-    if let Some(set) = &cr.cue_set {
-        for i in set.matches(text).iter() {
-            let r = &cr.cues[i];
+    {
+        for (_, r) in cr.cues.iter().enumerate().filter(|(i, _)| candidates[cr.cue_base + i] != NO) {
             for m in matches_unless(&r.regex, r.unless.as_ref(), text) {
                 let range = r.regex.captures_at(text, m.start()).and_then(|c| c.name("cue").map(|g| g.range())).unwrap_or(m.range());
                 from_rules.push(CueMatch { range, kind: r.kind, level: r.level, entry: None, rule: Some(r.rule) });

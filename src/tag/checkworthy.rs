@@ -8,7 +8,8 @@
 //! and no pattern) are listed on the claim, so every score can be explained.
 
 use crate::rules::RuleSet;
-use crate::rules::claim::{Test, matches_unless};
+use crate::rules::claim::{Test, verdict_holds};
+use crate::rules::claim_prefilter::{NO, Verdict};
 use crate::tag::EntityTag;
 
 /// What the features test, besides the claim's text.
@@ -58,14 +59,13 @@ fn test(t: &Test, f: &Facts) -> bool {
     }
 }
 
-/// Score a claim: the score and the names of the features that fired, in rule order.
-pub fn score(rules: &RuleSet, text: &str, facts: &Facts) -> (f64, Vec<String>) {
+/// Score a claim: the score and the names of the features that fired, in rule order;
+/// `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of its sentence.
+pub fn score(rules: &RuleSet, text: &str, facts: &Facts, candidates: &[Verdict]) -> (f64, Vec<String>) {
     let cr = &rules.claims;
-    let mut hit = vec![false; cr.features.len()];
-    if let Some(set) = &cr.feature_set {
-        for i in set.matches(text).iter() {
-            hit[cr.feature_set_index[i]] = true;
-        }
+    let mut hit = vec![NO; cr.features.len()];
+    for (k, &f) in cr.feature_filter_index.iter().enumerate() {
+        hit[f] = candidates[cr.feature_base + k];
     }
     let mut sum = 0.0;
     let mut names = Vec::new();
@@ -74,7 +74,7 @@ pub fn score(rules: &RuleSet, text: &str, facts: &Facts) -> (f64, Vec<String>) {
             continue;
         }
         if let Some(re) = &f.regex {
-            if !hit[i] || (f.unless.is_some() && matches_unless(re, f.unless.as_ref(), text).is_empty()) {
+            if !verdict_holds(hit[i], re, f.unless.as_ref(), text) {
                 continue;
             }
         }

@@ -27,7 +27,8 @@ use super::checkworthy::{self, Facts};
 use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
-use crate::rules::claim::{ClauseKind, CueKind, matches_unless};
+use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
+use crate::rules::claim_prefilter::Verdict;
 
 /// One clause of a sentence that may be a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,11 +68,11 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
     let mut out = Vec::new();
     let none = Vec::new();
     for (si, s) in ctx.seg.sentences.iter().enumerate() {
-        let text = &ctx.text[s.range.clone()];
-        let ents = entities::find(&rules.claims.entities, &mut people, text, s.range.start);
         if !ctx.seg.blocks[s.block].kind.has_claims() {
             continue;
         }
+        let text = &ctx.text[s.range.clone()];
+        let ents = entities::find(&rules.claims.entities, &mut people, text, s.range.start);
         let atts = by_sentence.get(&si).unwrap_or(&none);
         sentence_claims(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut out);
     }
@@ -93,14 +94,24 @@ pub fn sentence_claims(
 ) {
     let cr = &rules.claims;
     let stext = &text[range.clone()];
-    let Some(sentence_rule) = claim_sentence(rules, stext) else { return };
+    let cand = cr.candidates(stext);
+    let Some(sentence_rule) = claim_sentence(rules, stext, &cand) else { return };
     let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts);
     if clauses.is_empty() {
         return;
     }
-    let cues = certainty::find(rules, stext, range.start);
+    let cues = certainty::find(rules, stext, range.start, &cand);
+    let whole = trim(text, range.clone());
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
+        // The prefilter's verdicts hold for the text they were made on.
+        let own;
+        let cand = if cl.range == whole {
+            &cand
+        } else {
+            own = cr.candidates(ctext);
+            &own
+        };
         let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
         let mut mine: Vec<&Cue> = cues.iter().filter(|c| inside(&c.range)).collect();
         if let Some(a) = cl.attribution.map(|i| &attributions[i]) {
@@ -127,10 +138,9 @@ pub fn sentence_claims(
             rule_ids.push(attributions[a].rule.clone());
         }
         let mut types: Vec<String> = Vec::new();
-        if let Some(set) = &cr.type_set {
-            for i in set.matches(ctext).iter() {
-                let r = &cr.types[i];
-                if r.unless.is_some() && matches_unless(&r.regex, r.unless.as_ref(), ctext).is_empty() {
+        {
+            for (i, r) in cr.types.iter().enumerate() {
+                if !verdict_holds(cand[i], &r.regex, r.unless.as_ref(), ctext) {
                     continue;
                 }
                 rule_ids.push(rules.rules[r.rule].id.clone());
@@ -165,7 +175,7 @@ pub fn sentence_claims(
             attributed: cl.attribution.is_some(),
             words: checkworthy::word_count(ctext),
         };
-        let (score, features) = checkworthy::score(rules, ctext, &facts);
+        let (score, features) = checkworthy::score(rules, ctext, &facts, cand);
         out.push(ClaimTag {
             sentence,
             range: cl.range.clone(),
@@ -184,13 +194,13 @@ pub fn sentence_claims(
 }
 
 /// The `clause = "sentence"` rule that makes `text` a claim sentence, if no `not_claim`
-/// rule objects.
-pub fn claim_sentence(rules: &RuleSet, text: &str) -> Option<usize> {
+/// rule objects; `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of `text`
+/// or of a text that holds it.
+pub fn claim_sentence(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Option<usize> {
     let cr = &rules.claims;
-    if let Some(set) = &cr.not_claim_set {
-        for i in set.matches(text).iter() {
-            let r = &cr.not_claims[i];
-            if r.unless.is_none() || !matches_unless(&r.regex, r.unless.as_ref(), text).is_empty() {
+    {
+        for (i, r) in cr.not_claims.iter().enumerate() {
+            if verdict_holds(candidates[cr.not_claim_base + i], &r.regex, r.unless.as_ref(), text) {
                 return None;
             }
         }
@@ -218,6 +228,7 @@ struct Node {
 
 /// The clauses of the sentence at `range`: attribution contents and what is around them,
 /// each split at `clause = "split"` rules.
+#[allow(clippy::too_many_arguments)]
 pub fn clauses(
     rules: &RuleSet,
     text: &str,
@@ -302,6 +313,7 @@ pub fn clauses(
 
 /// Split the clause at `r` at every `clause = "split"` match that leaves both sides with
 /// the rule's `min_words`.
+#[allow(clippy::too_many_arguments)]
 fn split(rules: &RuleSet, text: &str, r: Range<usize>, attribution: Option<usize>, rule: Option<usize>, out: &mut Vec<Clause>) {
     let s = &text[r.clone()];
     let mut cuts: Vec<(Range<usize>, usize)> = Vec::new();
@@ -335,7 +347,8 @@ fn split(rules: &RuleSet, text: &str, r: Range<usize>, attribution: Option<usize
     if out.len() > before + 1 {
         let mut i = before;
         while i < out.len() {
-            if claim_sentence(rules, &text[out[i].range.clone()]).is_none() {
+            let piece = &text[out[i].range.clone()];
+            if claim_sentence(rules, piece, &rules.claims.candidates(piece)).is_none() {
                 out.remove(i);
             } else {
                 i += 1;
