@@ -23,6 +23,8 @@
 //!   sentence that is only `he said.`).
 //! - `source_kind`, `content_kind`: fixed values for agentless rules and the like.
 //! - `priority`: higher runs first (default 0); ties keep file order.
+//! - `in_quotes`: read cues inside a quotation too (default false: an attribution nested
+//!   in a quotation belongs to the quoted speaker and is not reported).
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -207,6 +209,8 @@ pub struct AttributionRule {
     pub content_kind: Option<String>,
     /// Higher runs first.
     pub priority: i32,
+    /// Whether it reads cues inside quotations.
+    pub in_quotes: bool,
 }
 
 impl AttributionRule {
@@ -282,6 +286,7 @@ impl AttributionRule {
             source_kind,
             content_kind,
             priority: raw.priority.unwrap_or(0),
+            in_quotes: raw.in_quotes.unwrap_or(false),
         })
     }
 

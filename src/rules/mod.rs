@@ -142,6 +142,10 @@ pub struct RawRule {
     /// `attribution` rules: a fixed content kind.
     #[serde(default)]
     pub content_kind: Option<Spanned<String>>,
+    /// `attribution` rules: whether the rule reads cues inside a quotation (default false:
+    /// a nested attribution belongs to the quoted speaker).
+    #[serde(default)]
+    pub in_quotes: Option<bool>,
     /// Texts the rule must match, with the expected span and fields.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,

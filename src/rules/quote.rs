@@ -14,12 +14,12 @@ use super::{Ctx, Files, Lexicon, RawRule, RuleError};
 pub const QUOTE_KINDS: &[&str] = &["direct", "partial", "term"];
 
 /// One pair of quotation marks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkPair {
-    /// Opening mark.
-    pub open: char,
+    /// Opening mark (one or two characters: `“`, `''`).
+    pub open: String,
     /// Closing mark.
-    pub close: char,
+    pub close: String,
     /// Whether the pair is a single-mark (nested-level) pair.
     pub single: bool,
 }
@@ -29,6 +29,8 @@ pub struct MarkPair {
 pub struct QuoteMarks {
     /// Pairs in file order.
     pub pairs: Vec<MarkPair>,
+    /// Every mark, longest first.
+    marks: Vec<String>,
 }
 
 impl QuoteMarks {
@@ -39,36 +41,58 @@ impl QuoteMarks {
         let mut pairs = Vec::new();
         for e in &lx.entries {
             let at = super::lexicon::line_offset(src, e.line);
-            let one = |s: &str| {
-                let mut it = s.chars();
-                match (it.next(), it.next()) {
-                    (Some(c), None) => Some(c),
-                    _ => None,
+            let ok = |s: &str| (1..=2).contains(&s.chars().count()) && !s.chars().any(char::is_alphanumeric);
+            match (e.fields.first(), e.fields.get(1).map(String::as_str)) {
+                (Some(close), Some(level @ ("double" | "single"))) if e.fields.len() == 2 && ok(&e.text) && ok(close) => {
+                    pairs.push(MarkPair { open: e.text.clone(), close: close.clone(), single: level == "single" })
                 }
-            };
-            match (one(&e.text), e.fields.first().and_then(|f| one(f)), e.fields.get(1).map(String::as_str)) {
-                (Some(open), Some(close), Some(level @ ("double" | "single"))) if e.fields.len() == 2 => {
-                    pairs.push(MarkPair { open, close, single: level == "single" })
-                }
-                _ => errors.push(RuleError::at(&lx.path, src, at, "expected `opening | closing | double|single`, one character per mark")),
+                _ => errors.push(RuleError::at(&lx.path, src, at, "expected `opening | closing | double|single`, one or two characters per mark")),
             }
         }
-        QuoteMarks { pairs }
+        let mut marks: Vec<String> = pairs.iter().flat_map(|p| [p.open.clone(), p.close.clone()]).collect();
+        marks.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        marks.dedup();
+        QuoteMarks { pairs, marks }
     }
 
-    /// Whether `c` is any quotation mark of the table.
+    /// The longest mark at the start of `s`.
+    pub fn mark_at<'m>(&'m self, s: &str) -> Option<&'m str> {
+        self.marks.iter().find(|m| s.starts_with(m.as_str())).map(String::as_str)
+    }
+
+    /// The longest mark at the end of `s`.
+    pub fn mark_before<'m>(&'m self, s: &str) -> Option<&'m str> {
+        self.marks.iter().find(|m| s.ends_with(m.as_str())).map(String::as_str)
+    }
+
+    /// Whether `c` is (the first character of) any quotation mark of the table.
     pub fn is_mark(&self, c: char) -> bool {
-        self.pairs.iter().any(|p| p.open == c || p.close == c)
+        self.marks.iter().any(|m| m.starts_with(c))
     }
 
-    /// Indexes of the pairs `c` opens.
-    pub fn opens(&self, c: char) -> impl Iterator<Item = usize> + '_ {
-        self.pairs.iter().enumerate().filter(move |(_, p)| p.open == c).map(|(i, _)| i)
+    /// Whether `m` opens any pair.
+    pub fn opens(&self, m: &str) -> bool {
+        self.pairs.iter().any(|p| p.open == m)
     }
 
-    /// Whether `c` closes pair `i`.
-    pub fn closes(&self, i: usize, c: char) -> bool {
-        self.pairs.get(i).is_some_and(|p| p.close == c)
+    /// Whether `m` closes any pair.
+    pub fn is_closer(&self, m: &str) -> bool {
+        self.pairs.iter().any(|p| p.close == m)
+    }
+
+    /// Whether `close` closes a quotation opened by `open`.
+    pub fn closes(&self, open: &str, close: &str) -> bool {
+        self.pairs.iter().any(|p| p.open == open && p.close == close)
+    }
+
+    /// Whether `m` opens and closes the same pair (straight marks).
+    pub fn symmetric(&self, m: &str) -> bool {
+        self.closes(m, m)
+    }
+
+    /// Whether `m` opens a single-level pair.
+    pub fn single(&self, m: &str) -> bool {
+        self.pairs.iter().any(|p| p.open == m && p.single)
     }
 }
 

@@ -22,8 +22,10 @@
 use std::ops::Range;
 
 use super::sources::{self, Names, Tok};
+use crate::rules::sources::Boundary;
 use super::{AttributionTag, Context, QuoteTag, quotes};
 use crate::rules::Status;
+use crate::rules::quote::QuoteMarks;
 use crate::rules::attribution::{AttributionRule, ContentFrom, CueHit, CueReading, SourceFrom};
 use crate::segment::BlockKind;
 
@@ -44,6 +46,8 @@ struct Cand {
     source_kind: Option<String>,
     content_kind: Option<String>,
     reasoning: Vec<String>,
+    /// What a relative-pronoun source stands for.
+    antecedent: Option<Range<usize>>,
 }
 
 /// Find the attributions of a document and link quotations to them.
@@ -72,7 +76,7 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
         cut_contents(ctx.text, &mut cands[first..]);
     }
     for c in &mut cands {
-        c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes);
+        c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes, &ctx.rules.quote_marks);
     }
     finish(ctx, cands, quotes)
 }
@@ -80,8 +84,9 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
 /// Try the rules on one cue; the first that holds wins.
 fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
     let cue_text = ctx.text[h.range.clone()].to_lowercase();
+    let quoted = quotes.iter().any(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
     for rule in &ctx.rules.attributions {
-        if ctx.rules.rules[rule.rule].status == Status::Off {
+        if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
             continue;
         }
         for reading in &ctx.rules.cues.readings[h.form] {
@@ -146,6 +151,7 @@ fn apply(
     };
     let lex = &ctx.rules.sources;
     let mut reasoning = Vec::new();
+    let mut antecedent = None;
     let mut hedge = group("hedge").map(|r| text[r].to_string());
     let from_prev = |reasoning: &mut Vec<String>, hedge: &mut Option<String>| -> Option<Range<usize>> {
         let p = prev.iter().rev().find(|p| p.cue.start < cue.start && p.source.is_some())?;
@@ -177,6 +183,18 @@ fn apply(
                 let found = match found {
                     Some(r) => {
                         reasoning.push(format!("source read leftwards from the cue: `{}`", &text[r.clone()]));
+                        Some(r)
+                    }
+                    // `Smith, who said …`: the relative pronoun is the source, its antecedent
+                    // what it resolves to
+                    None if ti > 0 && toks[ti - 1].word && lex.boundary(&text[toks[ti - 1].range.clone()]) == Some(Boundary::Relative) => {
+                        let r = toks[ti - 1].range.clone();
+                        let mut k = ti - 1;
+                        if k > 0 && !toks[k - 1].word && &text[toks[k - 1].range.clone()] == "," {
+                            k -= 1;
+                        }
+                        antecedent = sources::walk_left(text, toks, k, lex).map(|a| span(toks, a));
+                        reasoning.push(format!("source: the relative pronoun `{}`", &text[r.clone()]));
                         Some(r)
                     }
                     None if ends_with_and(&text[s.start..b_start]) => from_prev(&mut reasoning, &mut hedge).or_else(|| from_subject(&mut reasoning)),
@@ -220,12 +238,12 @@ fn apply(
             ContentFrom::NextQuote => {
                 let limit = ctx.seg.sentences.get(si + 1).map_or(s.end, |n| n.range.end);
                 let q = quotes.iter().find(|q| q.range.start >= cue.end && q.range.start < limit)?;
-                with_marks(text, q.range.clone())
+                with_marks(text, q.range.clone(), &ctx.rules.quote_marks)
             }
             ContentFrom::PreviousQuote => {
                 let from = si.checked_sub(1).map_or(s.start, |p| ctx.seg.sentences[p].range.start);
                 let q = quotes.iter().rev().find(|q| q.range.end <= cue.start && q.range.end > from)?;
-                with_marks(text, q.range.clone())
+                with_marks(text, q.range.clone(), &ctx.rules.quote_marks)
             }
         };
         trim(text, r)
@@ -260,6 +278,7 @@ fn apply(
         source_kind: rule.source_kind.clone(),
         content_kind: rule.content_kind.clone(),
         reasoning,
+        antecedent,
     })
 }
 
@@ -270,7 +289,7 @@ fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::
     if ti < 3 || !comma(ti - 1) {
         return None;
     }
-    let k = (ti.saturating_sub(16)..ti - 1).rev().find(|&i| comma(i))?;
+    let k = (ti.saturating_sub(26)..ti - 1).rev().find(|&i| comma(i))?;
     if k + 1 >= ti - 1 || (k + 1..ti - 1).any(|i| !toks[i].word && !matches!(&text[toks[i].range.clone()], "-" | "." | "(" | ")")) {
         return None;
     }
@@ -308,7 +327,8 @@ fn plural_or_personal(text: &str, r: Range<usize>, lex: &crate::rules::sources::
 
 fn ends_with_and(s: &str) -> bool {
     let t = s.trim_end().trim_end_matches(',').trim_end();
-    t.len() >= 3 && t[t.len() - 3..].eq_ignore_ascii_case("and") && !t[..t.len() - 3].ends_with(char::is_alphanumeric)
+    let Some(rest) = t.len().checked_sub(3).filter(|&i| t.is_char_boundary(i)) else { return false };
+    t[rest..].eq_ignore_ascii_case("and") && !t[..rest].ends_with(char::is_alphanumeric)
 }
 
 /// A possessor just before a nominal cue (`Xi’s appeal`, `his claim`), or a speech or
@@ -354,7 +374,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
 
 /// The first hedge of the lexicon in `s`, as a whole word or phrase.
 fn find_hedge(s: &str, hedges: &[String]) -> Option<String> {
-    let lower = s.to_lowercase();
+    let lower = s.to_ascii_lowercase();
     for h in hedges {
         let mut from = 0;
         while let Some(i) = lower[from..].find(h.as_str()) {
@@ -401,16 +421,16 @@ fn trim(text: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// A quotation's range with its marks.
-fn with_marks(text: &str, r: Range<usize>) -> Range<usize> {
-    let a = text[..r.start].char_indices().next_back().map_or(r.start, |(i, _)| i);
-    let b = text[r.end..].chars().next().map_or(r.end, |c| r.end + c.len_utf8());
+fn with_marks(text: &str, r: Range<usize>, marks: &QuoteMarks) -> Range<usize> {
+    let a = r.start - marks.mark_before(&text[..r.start]).map_or(0, str::len);
+    let b = r.end + marks.mark_at(&text[r.end..]).map_or(0, str::len);
     a..b
 }
 
 /// Widen a content that cuts a quotation to the whole quotation with its marks.
-fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag]) -> Range<usize> {
+fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> Range<usize> {
     for q in quotes {
-        let m = with_marks(text, q.range.clone());
+        let m = with_marks(text, q.range.clone(), marks);
         if m.start < c.end && c.start < m.end && (m.start < c.start || m.end > c.end) {
             // only when the content begins or ends inside the quotation
             let starts_inside = c.start > m.start && c.start < m.end;
@@ -449,8 +469,11 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
     let mut attributed = vec![false; quotes.len()];
     for (ai, c) in cands.into_iter().enumerate() {
         let mut reasoning = c.reasoning;
-        let (kind, resolved) = match &c.source {
+        let (kind, resolved) = match c.antecedent.as_ref().or(c.source.as_ref()) {
             Some(r) => {
+                if c.antecedent.is_some() {
+                    reasoning.push(format!("the relative pronoun stands for `{}`", &ctx.text[r.clone()]));
+                }
                 let res = sources::resolve(ctx, &names, r.clone(), c.sentence);
                 reasoning.extend(res.reasoning);
                 (res.kind, res.name)
@@ -460,7 +483,7 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
                 (c.source_kind.clone().unwrap_or_else(|| "unknown".into()), None)
             }
         };
-        let content_kind = c.content_kind.clone().unwrap_or_else(|| content_kind(ctx.text, &c.content, quotes));
+        let content_kind = c.content_kind.clone().unwrap_or_else(|| content_kind(ctx.text, &c.content, quotes, &ctx.rules.quote_marks));
         for (qi, q) in quotes.iter_mut().enumerate() {
             if q.range.start >= c.content.start && q.range.end <= c.content.end && q.attribution.is_none() {
                 q.attribution = Some(ai);
@@ -490,9 +513,9 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
 }
 
 /// direct when the content is quotations only, mixed when it holds one, else indirect.
-fn content_kind(text: &str, c: &Range<usize>, quotes: &[QuoteTag]) -> String {
+fn content_kind(text: &str, c: &Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
     let inside: Vec<Range<usize>> =
-        quotes.iter().map(|q| with_marks(text, q.range.clone())).filter(|m| m.start >= c.start && m.end <= c.end).collect();
+        quotes.iter().map(|q| with_marks(text, q.range.clone(), marks)).filter(|m| m.start >= c.start && m.end <= c.end).collect();
     if inside.is_empty() {
         return "indirect".into();
     }

@@ -29,9 +29,9 @@ pub const NOTE_PARAGRAPHS: &str = "quotation over several paragraphs (opening ma
 /// An open mark on the scan stack.
 #[derive(Debug, Clone)]
 struct Open {
-    /// The opening character.
-    mark: char,
-    /// Byte offset just after the mark.
+    /// The opening mark.
+    mark: String,
+    /// Clean byte offset just after the mark.
     content_start: usize,
     /// Note to carry to the quotation.
     note: Option<&'static str>,
@@ -104,54 +104,54 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
     for (bi, b) in blocks.iter().enumerate() {
         let t = &text[b.clone()];
         let mut stack: Vec<Open> = Vec::new();
-        let mut skip_to = 0;
+        let mut i = 0;
         if let Some(o) = carried.take() {
             // the block opens with the carried quotation's mark: consume it
-            let lead = t.len() - t.trim_start().len();
-            skip_to = lead + o.mark.len_utf8();
+            i = t.len() - t.trim_start().len() + o.mark.len();
             stack.push(o);
         }
-        let mut prev: Option<char> = t[..skip_to].chars().next_back();
-        let mut it = t[skip_to..].char_indices().map(|(i, c)| (i + skip_to, c)).peekable();
-        while let Some((i, c)) = it.next() {
-            let p = prev;
-            prev = Some(c);
-            if !marks.is_mark(c) {
+        while i < t.len() {
+            let Some(c) = t[i..].chars().next() else { break };
+            let Some(m) = marks.is_mark(c).then(|| marks.mark_at(&t[i..])).flatten() else {
+                i += c.len_utf8();
                 continue;
-            }
-            let n = it.peek().map(|&(_, c)| c);
-            let single_open = stack.iter().any(|o| marks.pairs.iter().any(|p| p.open == o.mark && p.single));
-            if is_apostrophe(t, i, c, p, n, single_open) {
+            };
+            let end = i + m.len();
+            let p = t[..i].chars().next_back();
+            let n = t[end..].chars().next();
+            let single_open = stack.iter().any(|o| marks.single(&o.mark));
+            if m.chars().count() == 1 && is_apostrophe(t, i, c, p, n, single_open) {
+                i = end;
                 continue;
             }
             let can_close = p.is_some_and(|p| !p.is_whitespace()) && is_closing_context(n, marks);
             let can_open = is_opening_context(p, marks) && n.is_some_and(|n| !n.is_whitespace());
-            let closes = |o: &Open| marks.pairs.iter().any(|pr| pr.open == o.mark && pr.close == c);
-            if let Some(k) = stack.iter().rposition(closes) {
-                let symmetric = marks.pairs.iter().any(|pr| pr.open == c && pr.close == c);
-                if !symmetric || can_close || !can_open {
-                    stack.truncate(k + 1);
-                    let o = stack.pop().expect("k < len");
-                    if stack.is_empty() {
-                        let r = b.start + o.content_start..b.start + i;
-                        if text[r.clone()].chars().any(char::is_alphanumeric) {
-                            out.push((r, o.note));
-                        }
+            if let Some(k) = stack.iter().rposition(|o| marks.closes(&o.mark, m))
+                && (!marks.symmetric(m) || can_close || !can_open)
+            {
+                stack.truncate(k + 1);
+                let o = stack.pop().expect("k < len");
+                if stack.is_empty() {
+                    let r = o.content_start..b.start + i;
+                    if text[r.clone()].chars().any(char::is_alphanumeric) {
+                        out.push((r, o.note));
                     }
-                    continue;
                 }
+                i = end;
+                continue;
             }
-            if marks.opens(c).next().is_some() && (can_open || !marks.pairs.iter().any(|pr| pr.close == c)) {
-                stack.push(Open { mark: c, content_start: i + c.len_utf8(), note: None });
+            if marks.opens(m) && (can_open || !marks.is_closer(m)) {
+                stack.push(Open { mark: m.to_string(), content_start: b.start + end, note: None });
             }
+            i = end;
         }
         if let Some(bottom) = stack.into_iter().next() {
-            let next_opens = blocks.get(bi + 1).is_some_and(|nb| text[nb.clone()].trim_start().starts_with(bottom.mark));
+            let next_opens = blocks.get(bi + 1).is_some_and(|nb| text[nb.clone()].trim_start().starts_with(bottom.mark.as_str()));
             if next_opens {
                 carried = Some(Open { note: Some(NOTE_PARAGRAPHS), ..bottom });
             } else {
                 let end = b.start + t.trim_end().len();
-                let r = b.start + bottom.content_start..end.max(b.start + bottom.content_start);
+                let r = bottom.content_start..end.max(bottom.content_start);
                 if text[r.clone()].chars().any(char::is_alphanumeric) {
                     out.push((r, Some(bottom.note.unwrap_or(NOTE_UNCLOSED))));
                 }
@@ -165,8 +165,9 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
 /// quotation `i` lies in an attribution's content.
 pub fn classify(ctx: &Context, quotes: &mut [QuoteTag], attributed: &[bool]) {
     for (qi, q) in quotes.iter_mut().enumerate() {
-        let open_at = ctx.text[..q.range.start].char_indices().next_back().map_or(q.range.start, |(i, _)| i);
-        let close_end = ctx.text[q.range.end..].chars().next().map_or(q.range.end, |c| q.range.end + c.len_utf8());
+        let marks = &ctx.rules.quote_marks;
+        let open_at = q.range.start - marks.mark_before(&ctx.text[..q.range.start]).map_or(0, str::len);
+        let close_end = q.range.end + marks.mark_at(&ctx.text[q.range.end..]).map_or(0, str::len);
         let sent = |b: usize| {
             let s = &ctx.seg.sentences;
             let i = s.partition_point(|x| x.range.end <= b);

@@ -102,6 +102,15 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
     while i > 0 && words < MAX_SOURCE_WORDS {
         let t = &toks[i - 1];
         if !t.word {
+            // read through a parenthesis in or right after the source: `Roger Wicker (R-Miss.) said`
+            if &text[t.range.clone()] == ")"
+                && let Some(open) = (i.saturating_sub(8)..i - 1).rev().find(|&k| &text[toks[k].range.clone()] == "(")
+                && open > 0
+                && toks[open - 1].word
+            {
+                i = open;
+                continue;
+            }
             break;
         }
         match lex.boundary(w(i - 1)) {
