@@ -13,7 +13,8 @@
 //!   them with `$` and `^`); both must match. Named groups `source`, `content` and `hedge`
 //!   give those parts directly. `not_before` / `not_after` veto the rule.
 //! - `source_from`: where the source is when no `source` group gives it — `left` (the noun
-//!   phrase before the `before` match), `right` (the noun phrase after the `after` match),
+//!   phrase before the `before` match), `right` (the noun phrase right after the cue; `after`
+//!   only guards it),
 //!   `subject` (the subject of the clause, for `…, saying`), `previous` (the source of the
 //!   previous attribution in the sentence, for coordinated cues), `context` (a possessor or
 //!   a speech mentioned just before) or `none` (agentless).

@@ -215,7 +215,8 @@ fn apply(
                 Some(r)
             }
             SourceFrom::Right => {
-                let r = span(toks, sources::walk_right(text, toks, tok_at(toks, a_end), lex)?);
+                // the `after` pattern is a guard here: the phrase is read from the cue on
+                let r = span(toks, sources::walk_right(text, toks, tok_at(toks, cue.end), lex)?);
                 reasoning.push(format!("source read rightwards from the cue: `{}`", &text[r.clone()]));
                 Some(r)
             }
