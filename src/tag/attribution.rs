@@ -84,6 +84,15 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
 /// Try the rules on one cue; the first that holds wins.
 fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
     let cue_text = ctx.text[h.range.clone()].to_lowercase();
+    // a capitalised cue inside a sentence is a name (`the United States`, `Islamic State`)
+    // unless the sentence is a title in capitalised words
+    let s = &ctx.seg.sentences[si].range;
+    if ctx.text[h.range.clone()].starts_with(char::is_uppercase)
+        && ctx.text[s.start..h.range.start].chars().any(char::is_alphanumeric)
+        && !title_case(&ctx.text[s.clone()])
+    {
+        return None;
+    }
     let quoted = quotes.iter().any(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
     for rule in &ctx.rules.attributions {
         if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
@@ -98,6 +107,13 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
         }
     }
     None
+}
+
+/// Whether most words of a sentence are capitalised (a headline).
+fn title_case(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let caps = words.iter().filter(|w| w.starts_with(char::is_uppercase)).count();
+    words.len() >= 2 && caps * 10 >= words.len() * 7
 }
 
 /// Index of the first token starting at or after byte `b`.
