@@ -225,7 +225,7 @@ fn apply(
                 let r = found?;
                 // a bare verb form agrees with a plural or personal subject only (`critics say`,
                 // `I trust`), which keeps nouns such as `mutual trust` out
-                if cue_text_is_base(text, &cue, reading) && !plural_or_personal(text, r.clone(), lex) {
+                if reading.pos == "verb" && cue_text_is_base(text, &cue, reading) && !plural_or_personal(text, r.clone(), lex) {
                     return None;
                 }
                 Some(r)
@@ -268,7 +268,11 @@ fn apply(
     if !text[content.clone()].chars().any(char::is_alphanumeric) {
         return None;
     }
+    // a content read from both sides of its cue surrounds the source; any other may not
+    // overlap it
+    let surrounds = content.start < cue.start && content.end > cue.end;
     if let Some(src) = &source
+        && !surrounds
         && (src.start < content.end && content.start < src.end)
     {
         return None;
@@ -323,6 +327,7 @@ fn valid_source(text: &str, r: Range<usize>, lex: &crate::rules::sources::Source
         && words.len() <= sources::MAX_SOURCE_WORDS
         && words.iter().any(|w| lex.boundary(w).is_none())
         && !words.iter().any(|w| lex.boundary(w) == Some(crate::rules::sources::Boundary::Stop))
+        && !matches!(lex.boundary(words[0]), Some(Boundary::Join | Boundary::Relative))
 }
 
 /// Whether the cue is written in its bare form (`say`, `call for`): the lemma itself.
@@ -358,7 +363,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
     let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || matches!(lex.pronouns.get(&w.to_lowercase()), Some(_) if w.len() <= 5 && matches!(w.to_lowercase().as_str(), "his" | "her" | "their" | "its" | "our" | "my"));
     for back in 1..=2 {
         if ti >= back && toks[ti - back].word && is_poss(&text[toks[ti - back].range.clone()]) {
-            let r = sources::walk_left(text, toks, ti - back + 1, lex).map(|r| span(toks, r))?;
+            let r = span(toks, sources::possessor(text, toks, ti - back, lex));
             reasoning.push(format!("source: the possessor before the cue, `{}`", &text[r.clone()]));
             return Some(r);
         }
@@ -379,7 +384,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
         for i in (1..ts.len()).rev() {
             let w = &text[ts[i].range.clone()];
             if ts[i].word && lex.is_document(&w.to_lowercase()) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
-                let start = sources::walk_left(text, ts, i, lex).map_or(i - 1, |r| r.start);
+                let start = sources::possessor(text, ts, i - 1, lex).start;
                 let r = ts[start].range.start..ts[i].range.end;
                 reasoning.push(format!("source: the speech or document mentioned before, `{}`", &text[r.clone()]));
                 return Some(r);
@@ -500,7 +505,10 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
                 (c.source_kind.clone().unwrap_or_else(|| "unknown".into()), None)
             }
         };
-        let content_kind = c.content_kind.clone().unwrap_or_else(|| content_kind(ctx.text, &c.content, quotes, &ctx.rules.quote_marks));
+        let content_kind = c.content_kind.clone().unwrap_or_else(|| {
+            let between = [Some(c.cue.clone()), c.source.clone()];
+            content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
+        });
         for (qi, q) in quotes.iter_mut().enumerate() {
             if q.range.start >= c.content.start && q.range.end <= c.content.end && q.attribution.is_none() {
                 q.attribution = Some(ai);
@@ -529,21 +537,20 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
     out
 }
 
-/// direct when the content is quotations only, mixed when it holds one, else indirect.
-fn content_kind(text: &str, c: &Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
-    let inside: Vec<Range<usize>> =
+/// direct when the content is quotations only (the cue and source of a split quotation
+/// aside), mixed when it holds one, else indirect.
+fn content_kind(text: &str, c: &Range<usize>, skip: &[Option<Range<usize>>], quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
+    let mut cover: Vec<Range<usize>> =
         quotes.iter().map(|q| with_marks(text, q.range.clone(), marks)).filter(|m| m.start >= c.start && m.end <= c.end).collect();
-    if inside.is_empty() {
+    if cover.is_empty() {
         return "indirect".into();
     }
-    let mut rest = String::new();
-    let mut at = c.start;
-    for m in &inside {
-        rest.push_str(&text[at.min(m.start)..m.start]);
-        at = m.end;
-    }
-    rest.push_str(&text[at.min(c.end)..c.end]);
-    if rest.chars().any(char::is_alphanumeric) { "mixed".into() } else { "direct".into() }
+    cover.extend(skip.iter().flatten().filter(|r| r.start >= c.start && r.end <= c.end).cloned());
+    let outside = text[c.clone()].char_indices().any(|(i, ch)| {
+        let at = c.start + i;
+        ch.is_alphanumeric() && !cover.iter().any(|r| r.contains(&at))
+    });
+    if outside { "mixed".into() } else { "direct".into() }
 }
 
 /// A quotation with no attribution that opens its sentence inherits the speaker of the

@@ -150,6 +150,33 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
     (i < end && has_content(text, toks, i..end, lex)).then_some(i..end)
 }
 
+/// The possessor ending at token `last` (`Xi’s`, `the senator’s`, `his`): capitalised words,
+/// titles and roles, with joining words between them and a determiner at the left edge.
+pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) -> Range<usize> {
+    let w = |i: usize| &text[toks[i].range.clone()];
+    let lower = w(last).to_lowercase();
+    if lex.pronouns.contains_key(&lower) {
+        return last..last + 1;
+    }
+    let mut i = last;
+    while i > 0 && toks[i - 1].word && last - i < MAX_SOURCE_WORDS {
+        let word = w(i - 1);
+        let l = word.to_lowercase();
+        match lex.boundary(word) {
+            Some(Boundary::Det) => {
+                i -= 1;
+                break;
+            }
+            Some(Boundary::Join) if i >= 2 && toks[i - 2].word && is_cap(w(i - 2)) && is_cap(w(i)) && !l.eq("and") => {}
+            Some(_) => break,
+            None if is_cap(word) || lex.role(&l).is_some() || lex.is_anonymous(&l) => {}
+            None => break,
+        }
+        i -= 1;
+    }
+    i..last + 1
+}
+
 /// The source read rightwards from token `start`: a token range, or `None`.
 pub fn walk_right(text: &str, toks: &[Tok], start: usize, lex: &SourceLexicons) -> Option<Range<usize>> {
     let w = |i: usize| &text[toks[i].range.clone()];
@@ -206,6 +233,7 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
     }
     let mut i = start;
     let mut end = start;
+    let mut seen_head = false;
     while i < limit && i - start < MAX_SOURCE_WORDS {
         if !toks[i].word {
             break;
@@ -213,14 +241,18 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
         let word = w(i);
         let l = word.to_lowercase();
         let ok = match lex.boundary(word) {
-            Some(Boundary::Det) => true,
+            Some(Boundary::Det) => !seen_head,
             Some(Boundary::Join) => i > start && i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex),
             Some(_) => false,
+            None if is_nominal(word, lex) || lex.pronouns.contains_key(&l) => {
+                seen_head = true;
+                true
+            }
+            // an adjective before its head noun (`the far-right commentators`)
             None => {
-                is_nominal(word, lex)
-                    || lex.pronouns.contains_key(&l)
-                    || (i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex) && !is_cap(w(i + 1)))
-                    || (i + 2 < limit && toks[i + 2].word && !is_cap(w(i + 2)) && is_nominal(w(i + 2), lex))
+                !seen_head
+                    && ((i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex) && !is_cap(w(i + 1)))
+                        || (i + 2 < limit && toks[i + 2].word && !is_cap(w(i + 2)) && is_nominal(w(i + 2), lex)))
             }
         };
         if !ok {
@@ -305,11 +337,15 @@ impl Names {
                 i = j;
                 // drop titles and roles in front
                 let mut k = first;
-                while k < j && {
-                    let w = &ctx.text[toks[k].range.clone()];
-                    lex.honorifics.contains(w) || lex.role(&w.to_lowercase()).is_some()
-                } {
-                    k += 1;
+                'titles: while k < j {
+                    for n in (1..=lex.role_words.min(j - k)).rev() {
+                        let phrase = ctx.text[toks[k].range.start..toks[k + n - 1].range.end].to_lowercase();
+                        if lex.role(&phrase).is_some() || (n == 1 && lex.honorifics.contains(&ctx.text[toks[k].range.clone()])) {
+                            k += n;
+                            continue 'titles;
+                        }
+                    }
+                    break;
                 }
                 if k == j {
                     continue;
@@ -391,6 +427,17 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
             Some(n) => format!("pronoun `{text}` → most recent compatible mention `{n}` (window {RESOLVE_WINDOW} sentences)"),
             None => format!("pronoun `{text}`: no compatible mention in the window"),
         });
+        return out;
+    }
+    // `a report by the central bank`: the head before a joining word decides
+    if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join) && !w.eq_ignore_ascii_case("and"))
+        && j > 0
+        && lex.is_document(&words[j - 1].to_lowercase())
+        && !words[..j].iter().any(|w| w.ends_with("’s") || w.ends_with("'s"))
+    {
+        out.kind = "document".into();
+        out.name = Some(strip_det(text, lex));
+        out.reasoning.push(format!("`{}` names a document or utterance", words[j - 1]));
         return out;
     }
     // a possessor standing for its speech or document
