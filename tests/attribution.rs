@@ -81,18 +81,15 @@ fn every_quote_and_attribution_rule_passes_its_examples() {
                 let names: Vec<&String> = ex.fields.keys().collect();
                 let found = hits(&rec, &meta.id, &names);
                 let ok = found.iter().any(|(s, e, f)| {
-                    (*s, *e) == (start + shift, end + shift) && ex.fields.iter().all(|(k, v)| f.get(k).cloned().flatten().as_deref() == Some(v.as_str()))
+                    (*s, *e) == (start + shift, end + shift)
+                        && ex.fields.iter().all(|(k, v)| f.get(k).cloned().flatten().as_deref() == Some(v.as_str()))
                 });
                 checked += 1;
                 if !ok {
                     let got: Vec<String> = found.iter().map(|(s, e, f)| format!("{:?} {f:?}", chars(&text, *s, *e))).collect();
                     failures.push(format!(
                         "{}:{} ({}) {:?}\n    expected {span:?} {:?}\n    got {got:?}",
-                        meta.file,
-                        ex.line,
-                        meta.id,
-                        text,
-                        ex.fields
+                        meta.file, ex.line, meta.id, text, ex.fields
                     ));
                 }
             }
@@ -168,16 +165,15 @@ fn polnear_articles_run_with_valid_offsets() {
 
 // ---- the constructions of the issue, on sentences of our own
 
-/// The attributions of a text as (source, cue, content, content_kind, hedge).
-fn atts(text: &str) -> Vec<(Option<String>, String, String, String, Option<String>)> {
-    run(text)
-        .attributions
-        .into_iter()
-        .map(|a| (a.source.map(|s| s.text), a.cue.text, a.content.text, a.content_kind, a.hedge))
-        .collect()
+/// An attribution as (source, cue, content, content_kind, hedge).
+type Att = (Option<String>, String, String, String, Option<String>);
+
+/// The attributions of a text.
+fn atts(text: &str) -> Vec<Att> {
+    run(text).attributions.into_iter().map(|a| (a.source.map(|s| s.text), a.cue.text, a.content.text, a.content_kind, a.hedge)).collect()
 }
 
-fn one(text: &str) -> (Option<String>, String, String, String, Option<String>) {
+fn one(text: &str) -> Att {
     let mut v = atts(text);
     assert_eq!(v.len(), 1, "{text:?} gave {v:?}");
     v.remove(0)
@@ -273,10 +269,8 @@ fn attribution_in_the_next_sentence_and_inherited_speakers() {
 
 #[test]
 fn pronouns_possessives_and_short_names_resolve() {
-    let rec = run(
-        "Prime Minister Helena Varga visited the port on Monday. She said the new terminal would open in June. \
-         Varga’s statement that the port would double its capacity surprised analysts.",
-    );
+    let rec = run("Prime Minister Helena Varga visited the port on Monday. She said the new terminal would open in June. \
+         Varga’s statement that the port would double its capacity surprised analysts.");
     let resolved: Vec<Option<&str>> = rec.attributions.iter().map(|a| a.source_resolved.as_deref()).collect();
     assert_eq!(resolved, [Some("Helena Varga"), Some("Helena Varga")], "{:?}", rec.attributions);
     assert_eq!(rec.attributions[0].source_kind, "pronoun");

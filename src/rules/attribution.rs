@@ -26,6 +26,8 @@
 //! - `priority`: higher runs first (default 0); ties keep file order.
 //! - `in_quotes`: read cues inside a quotation too (default false: an attribution nested
 //!   in a quotation belongs to the quoted speaker and is not reported).
+//! - `nests`: the content is the speaker's words whatever cues stand in it (a transcript
+//!   line `CLINTON: I believe …`): it is not cut at a later cue of its sentence.
 
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -88,11 +90,21 @@ impl CueLexicon {
         for e in &lx.entries {
             let at = super::lexicon::line_offset(src, e.line);
             if e.fields.len() != 3 {
-                errors.push(RuleError::at(&lx.path, src, at, format!("expected `form | lemma | class | pos`, found {} field(s) after the form", e.fields.len())));
+                errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at,
+                    format!("expected `form | lemma | class | pos`, found {} field(s) after the form", e.fields.len()),
+                ));
                 continue;
             }
             if !CLASSES.contains(&e.fields[1].as_str()) {
-                errors.push(RuleError::at(&lx.path, src, at, format!("unknown class `{}`; expected one of {}", e.fields[1], CLASSES.join(", "))));
+                errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at,
+                    format!("unknown class `{}`; expected one of {}", e.fields[1], CLASSES.join(", ")),
+                ));
                 continue;
             }
             if !POS.contains(&e.fields[2].as_str()) {
@@ -120,7 +132,13 @@ impl CueLexicon {
         let Some(ac) = &self.ac else { return Vec::new() };
         let mut hits: Vec<CueHit> = ac
             .find_overlapping_iter(text)
-            .filter(|m| is_word_edge(text, m.start(), true) && is_word_edge(text, m.end(), false))
+            .filter(|m| {
+                // word edges are checked where the form itself begins or ends with a word
+                // character (`said`), not for punctuation cues (`:`)
+                let f = self.forms[m.pattern().as_usize()].as_bytes();
+                (!f[0].is_ascii_alphanumeric() || is_word_edge(text, m.start(), true))
+                    && (!f[f.len() - 1].is_ascii_alphanumeric() || is_word_edge(text, m.end(), false))
+            })
             .map(|m| CueHit { range: m.start()..m.end(), form: m.pattern().as_usize() })
             .collect();
         hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
@@ -130,8 +148,7 @@ impl CueLexicon {
                 kept.push(h);
             }
         }
-        let hits = kept;
-        hits
+        kept
     }
 
     /// Whether a lower-cased word or phrase is a cue form with a `verb` reading.
@@ -212,6 +229,8 @@ pub struct AttributionRule {
     pub priority: i32,
     /// Whether it reads cues inside quotations.
     pub in_quotes: bool,
+    /// Whether its content keeps the later cues of its sentence.
+    pub nests: bool,
 }
 
 impl AttributionRule {
@@ -288,12 +307,13 @@ impl AttributionRule {
             content_kind,
             priority: raw.priority.unwrap_or(0),
             in_quotes: raw.in_quotes.unwrap_or(false),
+            nests: raw.nests.unwrap_or(false),
         })
     }
 
     /// Whether the rule applies to a cue reading with this text.
     pub fn accepts(&self, reading: &CueReading, cue_text: &str) -> bool {
-        self.cues.iter().any(|c| *c == reading.pos)
+        self.cues.contains(&reading.pos)
             && (self.lemmas.is_empty() || self.lemmas.contains(&reading.lemma))
             && self.cue_pattern.as_ref().is_none_or(|re| re.is_match(cue_text))
     }

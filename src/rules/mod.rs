@@ -146,6 +146,10 @@ pub struct RawRule {
     /// a nested attribution belongs to the quoted speaker).
     #[serde(default)]
     pub in_quotes: Option<bool>,
+    /// `attribution` rules: the content holds the speaker's words whatever cues stand in
+    /// them (a transcript line): it is not cut at a later cue of the sentence.
+    #[serde(default)]
+    pub nests: Option<bool>,
     /// Texts the rule must match, with the expected span and fields.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,

@@ -46,7 +46,12 @@ impl QuoteMarks {
                 (Some(close), Some(level @ ("double" | "single"))) if e.fields.len() == 2 && ok(&e.text) && ok(close) => {
                     pairs.push(MarkPair { open: e.text.clone(), close: close.clone(), single: level == "single" })
                 }
-                _ => errors.push(RuleError::at(&lx.path, src, at, "expected `opening | closing | double|single`, one or two characters per mark")),
+                _ => errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at,
+                    "expected `opening | closing | double|single`, one or two characters per mark",
+                )),
             }
         }
         let mut marks: Vec<String> = pairs.iter().flat_map(|p| [p.open.clone(), p.close.clone()]).collect();
@@ -88,6 +93,11 @@ impl QuoteMarks {
     /// Whether `m` opens and closes the same pair (straight marks).
     pub fn symmetric(&self, m: &str) -> bool {
         self.closes(m, m)
+    }
+
+    /// Whether `m` belongs to a double-level pair (as opening or closing mark).
+    pub fn double(&self, m: &str) -> bool {
+        self.pairs.iter().any(|p| !p.single && (p.open == m || p.close == m))
     }
 
     /// Whether `m` opens a single-level pair.

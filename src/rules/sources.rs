@@ -1,7 +1,8 @@
 //! The source lexicons, compiled: what the attribution tagger needs to read and resolve a
 //! source (SPEC §3 `source_kind`, `source_resolved`).
 //!
-//! - `lexicons/pronouns.txt`: `pronoun | person|thing|any|self|other | singular|plural|any`;
+//! - `lexicons/pronouns.txt`: `pronoun | person|thing|any|self|other | singular|plural|any |
+//!   subject|object|possessive`;
 //! - `lexicons/anonymous_sources.txt`, `lexicons/document_sources.txt`: one noun or phrase a
 //!   line (lower case);
 //! - `lexicons/countries.txt`, `lexicons/organizations.txt`: `form | canonical name`,
@@ -9,7 +10,7 @@
 //! - `lexicons/roles.txt`: `role | person|organization`, lower case, any case matched;
 //! - `lexicons/honorifics.txt`: titles before a name;
 //! - `lexicons/organization_words.txt`: words that make a capitalised name an organisation;
-//! - `lexicons/source_boundaries.txt`: `word | stop|join|relative|det`, how a word bounds a
+//! - `lexicons/source_boundaries.txt`: `word | stop|join|relative|det|conj`, how a word bounds a
 //!   source read from the words beside a cue;
 //! - `lexicons/attribution_hedges.txt`: hedges on an attribution (`reportedly`).
 
@@ -44,6 +45,8 @@ pub enum Boundary {
     Relative,
     /// A determiner: opens a source.
     Det,
+    /// A coordinating conjunction (`and`): joins two names.
+    Conj,
 }
 
 /// Compiled source lexicons.
@@ -51,6 +54,10 @@ pub enum Boundary {
 pub struct SourceLexicons {
     /// Lower-cased pronoun → what it refers to.
     pub pronouns: HashMap<String, Refers>,
+    /// Lower-cased possessive determiners (`his`, `their`).
+    pub possessives: HashSet<String>,
+    /// Lower-cased pronouns that can be the subject of a bare verb form (`I`, `we`, `they`).
+    pub plural_subjects: HashSet<String>,
     /// Lower-cased anonymous-source nouns and phrases.
     pub anonymous: HashSet<String>,
     /// Lower-cased document and utterance nouns.
@@ -79,8 +86,18 @@ impl SourceLexicons {
         let mut out = SourceLexicons::default();
         let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).map(String::as_str).unwrap_or("");
         if let Some(lx) = lexicons.get("pronouns") {
-            errors.extend(lx.check_fields(src("pronouns"), 2, Some(&["person", "thing", "any", "self", "other"])));
+            errors.extend(lx.check_fields(src("pronouns"), 3, Some(&["person", "thing", "any", "self", "other"])));
             for e in &lx.entries {
+                let w = e.text.to_lowercase();
+                match e.fields.get(2).map(String::as_str) {
+                    Some("possessive") => {
+                        out.possessives.insert(w.clone());
+                    }
+                    Some("subject") if e.fields.get(1).is_some_and(|n| n != "singular") || w == "i" => {
+                        out.plural_subjects.insert(w.clone());
+                    }
+                    _ => {}
+                }
                 let r = match e.fields.first().map(String::as_str) {
                     Some("person") => Refers::Person,
                     Some("thing") => Refers::Thing,
@@ -112,15 +129,15 @@ impl SourceLexicons {
             }
         }
         out.honorifics = lexicons.get("honorifics").map(|lx| lx.words().map(str::to_string).collect()).unwrap_or_default();
-        out.organization_words =
-            lexicons.get("organization_words").map(|lx| lx.words().map(str::to_string).collect()).unwrap_or_default();
+        out.organization_words = lexicons.get("organization_words").map(|lx| lx.words().map(str::to_string).collect()).unwrap_or_default();
         if let Some(lx) = lexicons.get("source_boundaries") {
-            errors.extend(lx.check_fields(src("source_boundaries"), 1, Some(&["stop", "join", "relative", "det"])));
+            errors.extend(lx.check_fields(src("source_boundaries"), 1, Some(&["stop", "join", "relative", "det", "conj"])));
             for e in &lx.entries {
                 let b = match e.fields.first().map(String::as_str) {
                     Some("join") => Boundary::Join,
                     Some("relative") => Boundary::Relative,
                     Some("det") => Boundary::Det,
+                    Some("conj") => Boundary::Conj,
                     _ => Boundary::Stop,
                 };
                 out.boundaries.insert(e.text.to_lowercase(), b);

@@ -22,11 +22,11 @@
 use std::ops::Range;
 
 use super::sources::{self, Names, Tok};
-use crate::rules::sources::Boundary;
 use super::{AttributionTag, Context, QuoteTag, quotes};
 use crate::rules::Status;
-use crate::rules::quote::QuoteMarks;
 use crate::rules::attribution::{AttributionRule, ContentFrom, CueHit, CueReading, SourceFrom};
+use crate::rules::quote::QuoteMarks;
+use crate::rules::sources::Boundary;
 use crate::segment::BlockKind;
 
 /// Note on a quotation that inherits its speaker.
@@ -48,6 +48,10 @@ struct Cand {
     reasoning: Vec<String>,
     /// What a relative-pronoun source stands for.
     antecedent: Option<Range<usize>>,
+    /// End of the content before continuing quotations were added to it.
+    own_end: usize,
+    /// The content is not cut at later cues.
+    nests: bool,
 }
 
 /// Find the attributions of a document and link quotations to them.
@@ -77,7 +81,9 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
     }
     for c in &mut cands {
         c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes, &ctx.rules.quote_marks);
+        c.own_end = c.content.end;
     }
+    extend_over_continuations(ctx, &mut cands, quotes);
     finish(ctx, cands, quotes)
 }
 
@@ -163,7 +169,8 @@ fn apply(
             (Some(b), Some(a)) => b.start..a.end,
             (b, a) => b.or(a)?,
         };
-        Some(trim(text, r)).filter(|r| text[r.clone()].chars().any(char::is_alphanumeric))
+        let r = if name == "source" { trim_source(text, r) } else { trim(text, r) };
+        Some(r).filter(|r| text[r.clone()].chars().any(char::is_alphanumeric))
     };
     let lex = &ctx.rules.sources;
     let mut reasoning = Vec::new();
@@ -184,6 +191,7 @@ fn apply(
         Some(span(toks, r))
     };
     let source = if let Some(r) = group("source") {
+        let r = first_words(text, r, sources::MAX_SOURCE_WORDS);
         if !valid_source(text, r.clone(), lex) {
             return None;
         }
@@ -213,7 +221,9 @@ fn apply(
                         reasoning.push(format!("source: the relative pronoun `{}`", &text[r.clone()]));
                         Some(r)
                     }
-                    None if ends_with_and(&text[s.start..b_start]) => from_prev(&mut reasoning, &mut hedge).or_else(|| from_subject(&mut reasoning)),
+                    None if ends_with_conj(&text[s.start..b_start], lex) => {
+                        from_prev(&mut reasoning, &mut hedge).or_else(|| from_subject(&mut reasoning))
+                    }
                     // the context pattern took the head noun for an adverb (`the family said`)
                     None if ci == ti + 1 && text[toks[ti].range.clone()].ends_with("ly") => {
                         let r = sources::walk_left(text, toks, ci, lex).map(|r| span(toks, r))?;
@@ -285,7 +295,8 @@ fn apply(
     }
     // where the clause of this cue begins: its source when read beside it, else the
     // context before the cue (`and` of a coordinated cue)
-    let adjacent = matches!(rule.source_from, SourceFrom::Left | SourceFrom::Group) && !reasoning.iter().any(|r| r.starts_with("coordinated") || r.starts_with("source: the subject"));
+    let adjacent = matches!(rule.source_from, SourceFrom::Left | SourceFrom::Group)
+        && !reasoning.iter().any(|r| r.starts_with("coordinated") || r.starts_with("source: the subject"));
     let clause_start = source.as_ref().filter(|r| adjacent && r.start < cue.start).map_or(b_start, |r| r.start.min(b_start));
     Some(Cand {
         sentence: si,
@@ -300,6 +311,8 @@ fn apply(
         content_kind: rule.content_kind.clone(),
         reasoning,
         antecedent,
+        own_end: 0,
+        nests: rule.nests,
     })
 }
 
@@ -318,6 +331,15 @@ fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::
     Some(toks[r.start].range.start..toks[ti - 2].range.end)
 }
 
+/// The first `n` words of a range (a long `according to` source keeps its head).
+fn first_words(text: &str, r: Range<usize>, n: usize) -> Range<usize> {
+    let toks = sources::tokenize(text, r.clone());
+    match toks.iter().filter(|t| t.word).nth(n - 1) {
+        Some(t) if t.range.end < r.end => r.start..t.range.end,
+        _ => r,
+    }
+}
+
 /// Whether a source given by a rule's group reads as a noun phrase: not too long, and no
 /// clause boundary word inside.
 fn valid_source(text: &str, r: Range<usize>, lex: &crate::rules::sources::SourceLexicons) -> bool {
@@ -327,7 +349,7 @@ fn valid_source(text: &str, r: Range<usize>, lex: &crate::rules::sources::Source
         && words.len() <= sources::MAX_SOURCE_WORDS
         && words.iter().any(|w| lex.boundary(w).is_none())
         && !words.iter().any(|w| lex.boundary(w) == Some(crate::rules::sources::Boundary::Stop))
-        && !matches!(lex.boundary(words[0]), Some(Boundary::Join | Boundary::Relative))
+        && !matches!(lex.boundary(words[0]), Some(Boundary::Join | Boundary::Conj | Boundary::Relative))
 }
 
 /// Whether the cue is written in its bare form (`say`, `call for`): the lemma itself.
@@ -341,16 +363,17 @@ fn plural_or_personal(text: &str, r: Range<usize>, lex: &crate::rules::sources::
     let src = text[r].trim();
     let head = src.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(src);
     let lower = head.to_lowercase();
-    matches!(lower.as_str(), "i" | "we" | "you" | "they")
+    lex.plural_subjects.contains(&lower)
         || (lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("’s") && !lower.ends_with("'s"))
         || lex.is_anonymous(&src.to_lowercase())
         || head.chars().next().is_some_and(char::is_uppercase) && src.split_whitespace().count() > 1
 }
 
-fn ends_with_and(s: &str) -> bool {
+/// Whether text ends with a coordinating conjunction (`…, and`).
+fn ends_with_conj(s: &str, lex: &crate::rules::sources::SourceLexicons) -> bool {
     let t = s.trim_end().trim_end_matches(',').trim_end();
-    let Some(rest) = t.len().checked_sub(3).filter(|&i| t.is_char_boundary(i)) else { return false };
-    t[rest..].eq_ignore_ascii_case("and") && !t[..rest].ends_with(char::is_alphanumeric)
+    let last = t.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(t);
+    lex.boundary(last) == Some(Boundary::Conj)
 }
 
 /// A possessor just before a nominal cue (`Xi’s appeal`, `his claim`), or a speech or
@@ -360,7 +383,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
     let lex = &ctx.rules.sources;
     let text = ctx.text;
     let ti = tok_at(toks, cue_start);
-    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || matches!(lex.pronouns.get(&w.to_lowercase()), Some(_) if w.len() <= 5 && matches!(w.to_lowercase().as_str(), "his" | "her" | "their" | "its" | "our" | "my"));
+    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || lex.possessives.contains(&w.to_lowercase());
     for back in 1..=2 {
         if ti >= back && toks[ti - back].word && is_poss(&text[toks[ti - back].range.clone()]) {
             let r = span(toks, sources::possessor(text, toks, ti - back, lex));
@@ -442,6 +465,15 @@ fn trim(text: &str, r: Range<usize>) -> Range<usize> {
     a..b
 }
 
+/// Trim a source: spaces and commas (a final period may close an abbreviation).
+fn trim_source(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    let a = r.start + (s.len() - t.len());
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    a..a + t.len()
+}
+
 /// A quotation's range with its marks.
 fn with_marks(text: &str, r: Range<usize>, marks: &QuoteMarks) -> Range<usize> {
     let a = r.start - marks.mark_before(&text[..r.start]).map_or(0, str::len);
@@ -468,6 +500,9 @@ fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: 
 /// Cut contents that run into the clause of a later cue of the same sentence.
 fn cut_contents(text: &str, cands: &mut [Cand]) {
     for i in 0..cands.len() {
+        if cands[i].nests {
+            continue;
+        }
         let mut end = cands[i].content.end;
         for j in 0..cands.len() {
             let (a, b) = (&cands[i], &cands[j]);
@@ -480,6 +515,42 @@ fn cut_contents(text: &str, cands: &mut [Cand]) {
             if text[r.clone()].chars().any(char::is_alphanumeric) {
                 cands[i].content = r;
             }
+        }
+    }
+}
+
+/// Whether quotation `q` opens its sentence.
+fn opens_sentence(ctx: &Context, q: &QuoteTag) -> bool {
+    let Some(&si) = q.sentences.first() else { return false };
+    let s = &ctx.seg.sentences[si];
+    !ctx.text[s.range.start..q.range.start.max(s.range.start)].chars().any(char::is_alphanumeric)
+}
+
+/// A quotation that opens its sentence, with no cue of its own, right after an attributed
+/// quotation of the same paragraph continues it: `“A,” she said. “B.”` gives one
+/// attribution whose content runs to the end of `B` (the quotation gets a note saying its
+/// speaker is inherited).
+fn extend_over_continuations(ctx: &Context, cands: &mut [Cand], quotes: &[QuoteTag]) {
+    let marks = &ctx.rules.quote_marks;
+    let block = |q: &QuoteTag| q.sentences.first().map(|&s| ctx.seg.sentences[s].block);
+    for qi in 1..quotes.len() {
+        let q = &quotes[qi];
+        let inside = |c: &Cand| c.content.start <= q.range.start && q.range.end <= c.content.end;
+        if cands.iter().any(inside) || !opens_sentence(ctx, q) {
+            continue;
+        }
+        let prev = &quotes[qi - 1];
+        if block(prev) != block(q) {
+            continue;
+        }
+        let Some(ci) = cands.iter().position(|c| c.content.start <= prev.range.start && prev.range.end <= c.content.end) else { continue };
+        if cands.iter().any(|c| c.cue.start >= prev.range.end && c.cue.start < q.range.start && c.sentence != cands[ci].sentence) {
+            continue;
+        }
+        let end = with_marks(ctx.text, q.range.clone(), marks).end;
+        if end > cands[ci].content.end {
+            cands[ci].content.end = end;
+            cands[ci].reasoning.push("content runs on over the quotation that continues it".to_string());
         }
     }
 }
@@ -515,6 +586,12 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
                 q.speaker = c.source.clone();
                 q.speaker_resolved = resolved.clone().or_else(|| c.source.as_ref().map(|r| ctx.text[r.clone()].to_string()));
                 attributed[qi] = true;
+                if q.range.start >= c.own_end {
+                    q.note = Some(match &q.note {
+                        Some(n) => format!("{n}; {NOTE_INHERITED}"),
+                        None => NOTE_INHERITED.to_string(),
+                    });
+                }
             }
         }
         out.push(AttributionTag {
@@ -563,8 +640,7 @@ fn inherit_speakers(ctx: &Context, atts: &[AttributionTag], quotes: &mut [QuoteT
         }
         let Some(&si) = quotes[qi].sentences.first() else { continue };
         let sent = &ctx.seg.sentences[si];
-        let open = ctx.text[..quotes[qi].range.start].char_indices().next_back().map_or(0, |(i, _)| i);
-        if ctx.text[sent.range.start..open.max(sent.range.start)].chars().any(char::is_alphanumeric) {
+        if !opens_sentence(ctx, &quotes[qi]) {
             continue;
         }
         let prev = &quotes[qi - 1];

@@ -13,7 +13,9 @@
 //! A quotation still open at the end of a paragraph continues into the next one when that
 //! paragraph opens with the same mark (the journalistic convention for a quotation over
 //! several paragraphs); otherwise it is read to the end of the paragraph and gets a note.
-//! Nothing here can panic on unbalanced input: every stray mark is skipped.
+//! A double mark in closing position closes the open double quotation even when the two
+//! marks are of different pairs (`“…,"`), with a note. Nothing here can panic on
+//! unbalanced input: every stray mark is skipped.
 
 use std::ops::Range;
 
@@ -23,6 +25,8 @@ use crate::rules::quote::QuoteMarks;
 
 /// Note on a quotation whose closing mark is missing.
 pub const NOTE_UNCLOSED: &str = "no closing mark: read to the end of the paragraph";
+/// Note on a quotation closed by a mark of another pair.
+pub const NOTE_MIXED: &str = "opening and closing marks of different pairs";
 /// Note on a quotation over several paragraphs.
 pub const NOTE_PARAGRAPHS: &str = "quotation over several paragraphs (opening mark repeated, closed at the end)";
 
@@ -64,7 +68,11 @@ pub fn sentences_of(ctx: &Context, r: &Range<usize>) -> Vec<usize> {
 }
 
 fn is_closing_context(c: Option<char>, marks: &QuoteMarks) -> bool {
-    c.is_none_or(|n| n.is_whitespace() || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '—' | '–' | '-' | '…' | '/') || marks.is_mark(n))
+    c.is_none_or(|n| {
+        n.is_whitespace()
+            || matches!(n, '.' | ',' | ';' | ':' | '!' | '?' | ')' | ']' | '}' | '—' | '–' | '-' | '…' | '/')
+            || marks.is_mark(n)
+    })
 }
 
 fn is_opening_context(p: Option<char>, marks: &QuoteMarks) -> bool {
@@ -135,6 +143,24 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
                     let r = o.content_start..b.start + i;
                     if text[r.clone()].chars().any(char::is_alphanumeric) {
                         out.push((r, o.note));
+                    }
+                }
+                i = end;
+                continue;
+            }
+            // mixed marks (`“…,"`, `"…“`): a double mark in closing position closes the
+            // nearest double quotation when no exact pair does
+            if can_close
+                && !can_open
+                && marks.double(m)
+                && let Some(k) = stack.iter().rposition(|o| marks.double(&o.mark))
+            {
+                stack.truncate(k + 1);
+                let o = stack.pop().expect("k < len");
+                if stack.is_empty() {
+                    let r = o.content_start..b.start + i;
+                    if text[r.clone()].chars().any(char::is_alphanumeric) {
+                        out.push((r, Some(NOTE_MIXED)));
                     }
                 }
                 i = end;

@@ -118,33 +118,32 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
             Some(Boundary::Det) => {
                 // `the presidents of the World Bank and the Asian Development Bank`: a
                 // determiner after a joining word continues the phrase
-                let joined = i >= 3 && toks[i - 2].word && lex.boundary(w(i - 2)) == Some(Boundary::Join) && toks[i - 3].word;
+                let joined = i >= 3
+                    && toks[i - 2].word
+                    && matches!(lex.boundary(w(i - 2)), Some(Boundary::Join | Boundary::Conj))
+                    && toks[i - 3].word;
                 if !joined {
                     i -= 1;
                     break;
                 }
             }
-            Some(Boundary::Join) => {
-                // only between two words of the source
+            Some(b @ (Boundary::Join | Boundary::Conj)) => {
+                // only between two words of the source; a conjunction between two names
                 let left_ok = i >= 2 && toks[i - 2].word && lex.boundary(w(i - 2)) != Some(Boundary::Stop);
-                let is_and = w(i - 1).eq_ignore_ascii_case("and") || w(i - 1) == "&";
                 let right_ok = is_cap(w(i)) || lex.boundary(w(i)) == Some(Boundary::Det);
-                if i == end || !left_ok || (is_and && !(right_ok && is_cap(w(i - 2)))) {
+                if i == end || !left_ok || (b == Boundary::Conj && !(right_ok && is_cap(w(i - 2)))) {
                     break;
                 }
             }
-            Some(Boundary::Relative) => {
-                if i == end || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex)) {
-                    break;
-                }
-            }
+            Some(Boundary::Relative) if i == end || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex)) => break,
+            Some(Boundary::Relative) => {}
             None => {}
         }
         i -= 1;
         words += 1;
     }
     // never start on a joining word
-    while i < end && toks[i].word && matches!(lex.boundary(w(i)), Some(Boundary::Join | Boundary::Relative)) {
+    while i < end && toks[i].word && matches!(lex.boundary(w(i)), Some(Boundary::Join | Boundary::Conj | Boundary::Relative)) {
         i += 1;
     }
     (i < end && has_content(text, toks, i..end, lex)).then_some(i..end)
@@ -167,7 +166,7 @@ pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) ->
                 i -= 1;
                 break;
             }
-            Some(Boundary::Join) if i >= 2 && toks[i - 2].word && is_cap(w(i - 2)) && is_cap(w(i)) && !l.eq("and") => {}
+            Some(Boundary::Join) if i >= 2 && toks[i - 2].word && is_cap(w(i - 2)) && is_cap(w(i)) => {}
             Some(_) => break,
             None if is_cap(word) || lex.role(&l).is_some() || lex.is_anonymous(&l) => {}
             None => break,
@@ -187,10 +186,9 @@ pub fn walk_right(text: &str, toks: &[Tok], start: usize, lex: &SourceLexicons) 
         }
         match lex.boundary(w(i)) {
             Some(Boundary::Stop | Boundary::Relative) => break,
-            Some(Boundary::Join) => {
-                let is_and = w(i).eq_ignore_ascii_case("and") || w(i) == "&";
+            Some(b @ (Boundary::Join | Boundary::Conj)) => {
                 let ok = i > start && i + 1 < toks.len() && toks[i + 1].word && lex.boundary(w(i + 1)) != Some(Boundary::Stop);
-                if !ok || (is_and && !(is_cap(w(i - 1)) && is_cap(w(i + 1)))) {
+                if !ok || (b == Boundary::Conj && !(is_cap(w(i - 1)) && is_cap(w(i + 1)))) {
                     break;
                 }
             }
@@ -216,7 +214,7 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
     let first = (0..limit).find(|&i| toks[i].word)?;
     let opens_adverbial = {
         let l = w(first).to_lowercase();
-        matches!(lex.boundary(&l), Some(Boundary::Stop | Boundary::Join))
+        matches!(lex.boundary(&l), Some(Boundary::Stop | Boundary::Join | Boundary::Conj))
             || l.ends_with("ly")
             || l.ends_with("ing")
             || l.ends_with("ed")
@@ -228,8 +226,13 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
                 && !lex.is_document(&l))
             || !is_nominal(w(first), lex)
     };
-    if opens_adverbial && let Some(c) = (0..limit.min(20)).find(|&i| !toks[i].word && &text[toks[i].range.clone()] == ",") {
-        start = c + 1;
+    if opens_adverbial {
+        match (0..limit.min(20)).find(|&i| !toks[i].word && &text[toks[i].range.clone()] == ",") {
+            Some(c) => start = c + 1,
+            // `But the court overruled and said …`: pass over a lone opening conjunction
+            None if matches!(lex.boundary(w(first)), Some(Boundary::Stop | Boundary::Conj)) => start = first + 1,
+            None => {}
+        }
     }
     let mut i = start;
     let mut end = start;
@@ -242,7 +245,7 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
         let l = word.to_lowercase();
         let ok = match lex.boundary(word) {
             Some(Boundary::Det) => !seen_head,
-            Some(Boundary::Join) => i > start && i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex),
+            Some(Boundary::Join | Boundary::Conj) => i > start && i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex),
             Some(_) => false,
             None if is_nominal(word, lex) || lex.pronouns.contains_key(&l) => {
                 seen_head = true;
@@ -259,7 +262,7 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
             break;
         }
         i += 1;
-        if lex.boundary(word) != Some(Boundary::Join) {
+        if !matches!(lex.boundary(word), Some(Boundary::Join | Boundary::Conj)) {
             end = i;
         }
         if lex.pronouns.contains_key(&l) && i == start + 1 {
@@ -323,7 +326,6 @@ impl Names {
                 while j < toks.len() {
                     let wj = &ctx.text[toks[j].range.clone()];
                     let joins = lex.boundary(wj) == Some(Boundary::Join)
-                        && !wj.eq_ignore_ascii_case("and")
                         && j + 1 < toks.len()
                         && toks[j + 1].word
                         && is_cap(&ctx.text[toks[j + 1].range.clone()]);
@@ -382,7 +384,7 @@ impl Names {
                 let n = &self.mentions[i].name;
                 n != short && if last { n.ends_with(short) } else { n.starts_with(short) }
             };
-            cands.iter().filter(fits).filter(|&&i| self.mentions[i].at < at).last().or_else(|| cands.iter().find(fits)).copied()
+            cands.iter().rev().filter(fits).find(|&&i| self.mentions[i].at < at).or_else(|| cands.iter().find(fits)).copied()
         };
         pick(true).or_else(|| pick(false)).map(|i| self.mentions[i].name.as_str())
     }
@@ -393,7 +395,7 @@ impl Names {
 /// than three words is taken for an organisation or a thing, not a person.
 fn name_kind(name: &str, lex: &SourceLexicons) -> &'static str {
     let words: Vec<&str> = name.split_whitespace().collect();
-    let acronym = words.len() == 1 && name.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && name.len() >= 2;
+    let acronym = words.len() == 1 && name.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && (2..=5).contains(&name.len());
     if lex.countries.contains_key(name) {
         "country"
     } else if lex.organizations.contains_key(name)
@@ -410,6 +412,11 @@ fn name_kind(name: &str, lex: &SourceLexicons) -> &'static str {
 /// Resolve the source at clean range `r` in sentence `si`.
 pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Resolved {
     let lex = &ctx.rules.sources;
+    // an appositive (`Ann Ray, R-Ky.`, `Smith, a spokesman`) does not decide: its head does
+    let r = match ctx.text[r.clone()].find(',') {
+        Some(i) if i > 0 => r.start..r.start + i,
+        _ => r,
+    };
     let text = ctx.text[r.clone()].trim();
     let toks = tokenize(ctx.text, r.clone());
     let words: Vec<&str> = toks.iter().filter(|t| t.word).map(|t| &ctx.text[t.range.clone()]).collect();
@@ -420,7 +427,9 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
     };
     let lower = text.to_lowercase();
     // a pronoun
-    if words.len() == 1 && let Some(&refers) = lex.pronouns.get(&lower) {
+    if words.len() == 1
+        && let Some(&refers) = lex.pronouns.get(&lower)
+    {
         out.kind = "pronoun".into();
         out.name = resolve_pronoun(names, refers, r.start, si);
         out.reasoning.push(match &out.name {
@@ -430,7 +439,7 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         return out;
     }
     // `a report by the central bank`: the head before a joining word decides
-    if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join) && !w.eq_ignore_ascii_case("and"))
+    if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join))
         && j > 0
         && lex.is_document(&words[j - 1].to_lowercase())
         && !words[..j].iter().any(|w| w.ends_with("’s") || w.ends_with("'s"))
@@ -442,10 +451,19 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
     }
     // a possessor standing for its speech or document
     if words.len() >= 2 && lex.is_document(&head.to_lowercase()) {
-        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronouns.contains_key(&w.to_lowercase())) {
+        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronouns.contains_key(&w.to_lowercase()))
+        {
             let pt = toks.iter().filter(|t| t.word).nth(pi).expect("word index").range.clone();
             let possessor = r.start..pt.end;
-            let trimmed = possessor.start..(pt.end - if words[pi].ends_with("’s") { "’s".len() } else if words[pi].ends_with("'s") { 2 } else { 0 });
+            let trimmed = possessor.start
+                ..(pt.end
+                    - if words[pi].ends_with("’s") {
+                        "’s".len()
+                    } else if words[pi].ends_with("'s") {
+                        2
+                    } else {
+                        0
+                    });
             let mut inner = resolve(ctx, names, trimmed.clone(), si);
             inner.reasoning.insert(0, format!("`{text}`: the possessor `{}` is the source behind the {head}", ctx.text[trimmed].trim()));
             if inner.kind == "pronoun" {
@@ -477,7 +495,11 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         out.reasoning.push(format!("`{head}` names no one (anonymous source)"));
         return out;
     }
-    if words.iter().any(|w| lex.organization_words.contains(*w)) {
+    let named_person = is_cap(head)
+        && lex.role(&head.to_lowercase()).is_none()
+        && !lex.organization_words.contains(head)
+        && words.iter().any(|w| lex.role(&w.to_lowercase()).is_some_and(|k| k == "person") || lex.honorifics.contains(*w));
+    if !named_person && words.iter().any(|w| lex.organization_words.contains(*w)) {
         out.kind = "organization".into();
         out.name = Some(bare.clone());
         out.reasoning.push(format!("`{bare}` holds an organisation word"));
@@ -488,7 +510,8 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         let two = if i + 1 < words.len() { format!("{} {}", words[i], words[i + 1]).to_lowercase() } else { String::new() };
         lex.role(&two).or_else(|| lex.role(&words[i].to_lowercase()))
     });
-    let is_name_word = |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(&w.to_lowercase()).is_none() && lex.boundary(w).is_none();
+    let is_name_word =
+        |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(&w.to_lowercase()).is_none() && lex.boundary(w).is_none();
     let tail = words.iter().rev().take_while(|w| is_name_word(w)).count();
     if tail > 0 {
         let name = words[words.len() - tail..].join(" ");
@@ -515,7 +538,9 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         return out;
     }
     // a demonym or country adjective alone (`Chinese appeals`)
-    if words.len() == 1 && let Some(c) = lex.countries.get(head) {
+    if words.len() == 1
+        && let Some(c) = lex.countries.get(head)
+    {
         out.kind = "country".into();
         out.name = Some(c.clone());
         out.reasoning.push(format!("`{head}` is a country form of {c}"));
