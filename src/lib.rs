@@ -30,6 +30,9 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod diff;
+pub mod explain;
+pub mod flat;
 pub mod ingest;
 pub mod normalize;
 pub mod record;

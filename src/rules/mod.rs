@@ -15,6 +15,7 @@
 
 pub mod block;
 pub mod error;
+pub mod examples;
 pub mod lexicon;
 pub mod metadata;
 pub mod segment;

@@ -67,7 +67,8 @@ pub fn classify(norm: &Normalized, rules: &RuleSet) -> (Vec<Block>, Map<String, 
     // Content rules first: boilerplate, bios, date lines and front-matter lines say what a
     // paragraph is whatever its place (within the rule's position).
     let first_prose = facts.iter().position(|f| f.is_prose() && rule_kind(rules, f, 0, n, usize::MAX).is_none()).unwrap_or(n);
-    let title = find_title(&facts, first_prose);
+    // A short first line that a content rule claims (a date, an issue number) is not a title.
+    let title = find_title(&facts, first_prose).filter(|&t| facts[t].heading || rule_kind(rules, &facts[t], t, n, usize::MAX).is_none());
     let front_end = title.unwrap_or(0);
     for (i, f) in facts.iter().enumerate() {
         if let Some(hit) = rule_kind(rules, f, i, n, front_end.max(first_prose.min(3))) {
