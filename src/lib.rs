@@ -30,7 +30,9 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod check;
 pub mod diff;
+pub mod eval;
 pub mod explain;
 pub mod flat;
 pub mod ingest;

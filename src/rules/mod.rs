@@ -14,6 +14,7 @@
 //! [`RuleSet::compile_rule`].
 
 pub mod block;
+pub mod docs;
 pub mod error;
 pub mod examples;
 pub mod lexicon;
