@@ -136,9 +136,13 @@ impl Report {
             }
             let what = if c.blessed { "BLESSED" } else { "FAIL" };
             let n = c.changes.len();
-            let _ = writeln!(s, "{what} {}: {n} record{} differ{}", c.case.name, if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" });
-            if let Some(p) = &c.problem {
-                let _ = writeln!(s, "  {p}");
+            match &c.problem {
+                Some(p) if n == 0 => {
+                    let _ = writeln!(s, "{what} {}: {p}", c.case.name);
+                }
+                _ => {
+                    let _ = writeln!(s, "{what} {}: {n} record{} differ{}", c.case.name, if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" });
+                }
             }
             s.push_str(&diff::render(&c.changes, limit));
             all.extend(c.changes.iter());

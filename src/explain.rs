@@ -163,7 +163,7 @@ pub fn near_misses(rules: &RuleSet, texts: &[(String, String)], fired: &BTreeSet
             if let Some(((label, _), m)) = texts.iter().find_map(|t| re.find(&t.1).map(|m| (t, m))) {
                 out.push((
                     meta.id.clone(),
-                    format!("pattern matches {:?} in {label}, but a condition besides the pattern (position, length, context) kept the rule off", m.as_str()),
+                    format!("pattern matches {:?} in {label}, yet the rule did not fire: it looks at another unit (paragraph, line, sentence) or a condition besides the pattern (position, length, context) failed", m.as_str()),
                 ));
                 continue;
             }
