@@ -65,7 +65,8 @@ pub struct Analysis<'r> {
 /// Run stages 2–4 on one document.
 pub fn analyse<'r>(doc: &Document, rules: &'r RuleSet) -> Analysis<'r> {
     let norm = normalize::normalize(&doc.text);
-    let seg = segment::segment(&norm, rules);
+    let title = doc.metadata.get("title").and_then(|t| t.as_str());
+    let seg = segment::segment_with_title(&norm, rules, title);
     let tags = tag::tag(&tag::Context { text: &norm.clean, norm: &norm, seg: &seg, rules });
     Analysis { rules, norm, seg, tags }
 }

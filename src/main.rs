@@ -287,28 +287,54 @@ fn split(a: SplitArgs) -> ExitCode {
         Err(c) => return c,
     };
     let opts = a.input.ingest_options();
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads(a.input.threads)).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(exit::IO);
+        }
+    };
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::with_capacity(1 << 17, stdout.lock());
     let mut errors = 0;
     let mut bytes = 0usize;
     let started = std::time::Instant::now();
+    let render = |doc: &ingest::Document| -> Vec<u8> {
+        let norm = claimex::normalize::normalize(&doc.text);
+        let title = doc.metadata.get("title").and_then(|t| t.as_str());
+        let seg = claimex::segment::segment_with_title(&norm, &rules, title);
+        let mut out = Vec::with_capacity(doc.text.len() + seg.sentences.len() * 16);
+        for s in &seg.sentences {
+            if a.blocks {
+                out.extend_from_slice(seg.blocks[s.block].kind.as_str().as_bytes());
+                out.push(b'\t');
+            }
+            out.extend_from_slice(norm.clean[s.range.clone()].as_bytes());
+            out.push(b'\n');
+        }
+        out
+    };
     for input in &inputs {
-        for item in ingest::read(input, &opts) {
-            let doc = match item {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    errors += 1;
-                    continue;
-                }
-            };
-            bytes += doc.text.len();
-            let norm = claimex::normalize::normalize(&doc.text);
-            let seg = claimex::segment::segment(&norm, &rules);
-            for s in &seg.sentences {
-                let text = &norm.clean[s.range.clone()];
-                let r = if a.blocks { writeln!(w, "{}\t{text}", seg.blocks[s.block].kind.as_str()) } else { writeln!(w, "{text}") };
-                if r.is_err() {
+        let mut items = ingest::read(input, &opts).peekable();
+        while items.peek().is_some() {
+            let chunk: Vec<ingest::Item> = items.by_ref().take(256).collect();
+            let docs: Vec<ingest::Document> = chunk
+                .into_iter()
+                .filter_map(|item| {
+                    item.map_err(|e| {
+                        eprintln!("error: {e}");
+                        errors += 1;
+                    })
+                    .ok()
+                })
+                .collect();
+            bytes += docs.iter().map(|d| d.text.len()).sum::<usize>();
+            let rendered: Vec<Vec<u8>> = pool.install(|| {
+                use rayon::prelude::*;
+                docs.par_iter().map(&render).collect()
+            });
+            for r in rendered {
+                if w.write_all(&r).is_err() {
                     // A closed pipe (`| head`) is not an error.
                     return ExitCode::SUCCESS;
                 }

@@ -167,9 +167,11 @@ pub fn normalize(text: &str) -> Normalized {
         let continues = paragraphs.last().is_some_and(|p| {
             p.heading.is_none()
                 && group[0].heading.is_none()
-                && continues_sentence(&b.clean[p.range.clone()], &text[group[0].range.clone()])
+                && (continues_sentence(&b.clean[p.range.clone()], &text[group[0].range.clone()]) || is_stray_punctuation(text, &group))
         });
-        if continues {
+        if continues && is_stray_punctuation(text, &group) {
+            // Attach the stray mark to the previous paragraph directly.
+        } else if continues {
             // A page break or blank line inside a sentence: join with one space.
             let gap_at = group[0].range.start.saturating_sub(1);
             b.synth(b' ', gap_at);
@@ -301,6 +303,15 @@ fn continues_sentence(prev: &str, next: &str) -> bool {
     let ends_open = last.is_lowercase() || last == ',';
     let next = next.trim_start_matches(['*', '_', ' ']);
     ends_open && next.chars().next().is_some_and(char::is_lowercase)
+}
+
+/// A paragraph of punctuation only (a `.` left behind by a scraper) belongs to the one
+/// before it.
+fn is_stray_punctuation(text: &str, group: &[Line]) -> bool {
+    group.len() == 1 && {
+        let t = &text[group[0].range.clone()];
+        t.len() <= 3 && t.chars().all(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?' | ')' | '"' | '”'))
+    }
 }
 
 /// Copy one line's content, dropping emphasis runs and folding whitespace.

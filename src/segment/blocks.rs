@@ -24,15 +24,19 @@ struct Facts<'a> {
     heading: bool,
     emphasized: bool,
     list: bool,
+    /// Most of its words hold digits (`Revs 16.1 mln vs 3,971,000`).
+    numeric: bool,
 }
 
 impl<'a> Facts<'a> {
     fn new(clean: &'a str, p: &Paragraph) -> Self {
         let text = &clean[p.range.clone()];
         let trimmed = text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '*', '_']);
+        let (words, with_digits) = count_words(text);
         Facts {
             text,
-            words: text.split_whitespace().count(),
+            words,
+            numeric: words > 0 && with_digits * 5 >= words * 2,
             stops: trimmed.ends_with(['.', '?', '!', '…', ':', ';']),
             heading: p.heading.is_some(),
             emphasized: p.emphasized,
@@ -44,6 +48,29 @@ impl<'a> Facts<'a> {
     fn is_prose(&self) -> bool {
         !self.heading && !self.list && self.stops && self.words >= 8
     }
+}
+
+/// Words (runs of non-space; the clean text has single ASCII spaces) and how many hold a digit.
+fn count_words(text: &str) -> (usize, usize) {
+    let (mut words, mut digits, mut in_word, mut has_digit) = (0, 0, false, false);
+    for &b in text.as_bytes() {
+        if b == b' ' || b == b'\n' {
+            if in_word {
+                words += 1;
+                digits += has_digit as usize;
+            }
+            in_word = false;
+            has_digit = false;
+        } else {
+            in_word = true;
+            has_digit |= b.is_ascii_digit();
+        }
+    }
+    if in_word {
+        words += 1;
+        digits += has_digit as usize;
+    }
+    (words, digits)
 }
 
 fn is_list_marker(text: &str) -> bool {
@@ -59,7 +86,10 @@ fn is_list_marker(text: &str) -> bool {
 }
 
 /// Classify every paragraph; return the blocks, the metadata found and the rules that found it.
-pub fn classify(norm: &Normalized, rules: &RuleSet) -> (Vec<Block>, Map<String, Value>, Vec<usize>) {
+///
+/// `known_title` is the title the input's own metadata gives (a JSONL `title` field): when
+/// present, only a paragraph with that text can be the title block.
+pub fn classify(norm: &Normalized, rules: &RuleSet, known_title: Option<&str>) -> (Vec<Block>, Map<String, Value>, Vec<usize>) {
     let facts: Vec<Facts> = norm.paragraphs.iter().map(|p| Facts::new(&norm.clean, p)).collect();
     let n = facts.len();
     let mut kinds: Vec<Option<(BlockKind, Option<usize>)>> = vec![None; n];
@@ -68,7 +98,10 @@ pub fn classify(norm: &Normalized, rules: &RuleSet) -> (Vec<Block>, Map<String, 
     // paragraph is whatever its place (within the rule's position).
     let first_prose = facts.iter().position(|f| f.is_prose() && rule_kind(rules, f, 0, n, usize::MAX).is_none()).unwrap_or(n);
     // A short first line that a content rule claims (a date, an issue number) is not a title.
-    let title = find_title(&facts, first_prose).filter(|&t| facts[t].heading || rule_kind(rules, &facts[t], t, n, usize::MAX).is_none());
+    let title = match known_title {
+        Some(t) => facts.iter().take(3).position(|f| f.text.trim().eq_ignore_ascii_case(t.trim())),
+        None => find_title(&facts, first_prose).filter(|&t| facts[t].heading || rule_kind(rules, &facts[t], t, n, usize::MAX).is_none()),
+    };
     let front_end = title.unwrap_or(0);
     for (i, f) in facts.iter().enumerate() {
         if let Some(hit) = rule_kind(rules, f, i, n, front_end.max(first_prose.min(3))) {
@@ -149,6 +182,8 @@ fn looks_like_byline(f: &Facts) -> bool {
 fn structural_kind(f: &Facts, i: usize, n: usize, facts: &[Facts]) -> BlockKind {
     if f.list {
         BlockKind::ListItem
+    } else if f.numeric && !f.stops && f.words <= 20 && !f.heading {
+        BlockKind::Table
     } else if f.heading || (!f.stops && f.words <= 12 && i + 1 < n && facts[i + 1].is_prose() && !f.text.ends_with(',')) {
         BlockKind::Heading
     } else {

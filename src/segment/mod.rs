@@ -123,7 +123,12 @@ pub struct Segmented {
 
 /// Segment a normalized document.
 pub fn segment(norm: &Normalized, rules: &RuleSet) -> Segmented {
-    let (blocks, metadata, metadata_rules) = blocks::classify(norm, rules);
+    segment_with_title(norm, rules, None)
+}
+
+/// Segment a normalized document whose input metadata names its title.
+pub fn segment_with_title(norm: &Normalized, rules: &RuleSet, known_title: Option<&str>) -> Segmented {
+    let (blocks, metadata, metadata_rules) = blocks::classify(norm, rules, known_title);
     let mut sentences = Vec::new();
     let mut ranges = Vec::new();
     for (bi, block) in blocks.iter().enumerate() {
@@ -136,7 +141,9 @@ pub fn segment(norm: &Normalized, rules: &RuleSet) -> Segmented {
                     }
                 }
             }
-            BlockKind::Title | BlockKind::Heading | BlockKind::Byline | BlockKind::Dateline => ranges.push(block.range.clone()),
+            BlockKind::Title | BlockKind::Heading | BlockKind::Byline | BlockKind::Dateline | BlockKind::Table => {
+                ranges.push(block.range.clone())
+            }
             _ => sentences::split(&norm.clean[block.range.clone()], block.range.start, &rules.segment, &mut ranges),
         }
         sentences.extend(ranges.iter().map(|r| Sentence { range: r.clone(), block: bi }));

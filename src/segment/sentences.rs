@@ -72,6 +72,11 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
         if k >= len {
             break;
         }
+        // Nothing but marks so far (`. And then…` after a scraping artefact): keep going.
+        if !text[start..t0].chars().any(char::is_alphanumeric) {
+            i = j.max(i + 1);
+            continue;
+        }
         let next = if bytes[k] == b' ' || bytes[k].is_ascii_whitespace() {
             let n = skip_space(text, k);
             (n < len && is_boundary(text, start, t0, j, n, lex)).then_some(n)
@@ -128,7 +133,8 @@ fn word_after(text: &str, n: usize) -> &str {
 fn is_boundary(text: &str, start: usize, t0: usize, j: usize, n: usize, lex: &SegmentLexicons) -> bool {
     let next_word = word_after(text, n);
     let Some(first) = text[n..].trim_start_matches(is_opener).chars().next() else { return true };
-    if first.is_lowercase() {
+    // A lower-case continuation, or stray punctuation (`the US. .`), continues the sentence.
+    if first.is_lowercase() || matches!(first, '.' | ',' | ';' | ':' | '!' | '?' | '…') {
         return false;
     }
     let term = &text[t0..j];
@@ -224,5 +230,7 @@ mod tests {
         assert_eq!(sents("It ended.The next began."), ["It ended.", "The next began."]);
         assert_eq!(sents("See www.example.com or a.b@mail.org. Thanks."), ["See www.example.com or a.b@mail.org.", "Thanks."]);
         assert_eq!(sents("1. First item here."), ["1. First item here."]);
+        assert_eq!(sents("It ended in the US. . Then more."), ["It ended in the US. .", "Then more."]);
+        assert_eq!(sents(". And the rest. Next."), [". And the rest.", "Next."]);
     }
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Throughput and memory benchmark of the release binary (issue: speed and scale).
+# Not run in CI. Prints MB/s, documents/s and peak RSS for 1 and 2 threads, per stage
+# (cumulative: split = ingest+normalize+segment; jsonl = + taggers + records + JSON;
+# full = + CSV tables and manifest) and for a 1 GB JSONL stream made on the fly.
+#
+#   scripts/bench.sh            # all of it
+#   RUNS=5 scripts/bench.sh     # best of 5 instead of 3
+#   SKIP_GB=1 scripts/bench.sh  # skip the 1 GB streaming run
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+CORPUS=(../shared/corpus/bbc_news_2225.jsonl ../shared/corpus/reuters21578.jsonl)
+for f in "${CORPUS[@]}"; do [ -f "$f" ] || { echo "missing $f (../shared must be beside the checkout)" >&2; exit 66; }; done
+cargo build --release -q
+BIN=target/release/claimex
+OUT=$(mktemp -d)
+trap 'rm -rf "$OUT"' EXIT
+
+BYTES=$(cat "${CORPUS[@]}" | wc -c)
+DOCS=$(cat "${CORPUS[@]}" | wc -l)
+MB=$(python3 -c "print($BYTES/1e6)")
+echo "corpus: ${CORPUS[*]} ($MB MB, $DOCS documents)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), commit $(git rev-parse --short HEAD), $(date -u +%F)"
+echo
+
+# run LABEL THREADS CMD... : best wall time of $RUNS runs, with peak RSS of that run.
+run() {
+  local label=$1 threads=$2; shift 2
+  local best="" rss=""
+  for _ in $(seq "$RUNS"); do
+    /usr/bin/time -f "%e %M" -o "$OUT/time" "$@" >/dev/null 2>"$OUT/err" || { cat "$OUT/err" >&2; exit 1; }
+    read -r secs kb < "$OUT/time"
+    if [ -z "$best" ] || python3 -c "import sys; sys.exit(0 if $secs < $best else 1)"; then best=$secs; rss=$kb; fi
+  done
+  python3 - "$label" "$threads" "$best" "$rss" "$BYTES" "$DOCS" <<'PY'
+import sys
+label, threads, secs, kb, nbytes, docs = sys.argv[1], sys.argv[2], float(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
+secs = max(secs, 1e-3)
+print(f"{label:<28} threads {threads}  {secs:6.2f} s  {nbytes/1e6/secs:7.1f} MB/s  {docs/secs:9.0f} docs/s  peak RSS {kb/1024:6.1f} MB")
+PY
+}
+
+for t in 1 2; do
+  run "split (segment only)" "$t" "$BIN" split -q --threads "$t" "${CORPUS[@]}"
+  run "extract --format jsonl" "$t" "$BIN" extract -q --threads "$t" --format jsonl "${CORPUS[@]}" -o "$OUT/jsonl"
+  run "extract (full dataset)" "$t" "$BIN" extract -q --threads "$t" "${CORPUS[@]}" -o "$OUT/full"
+done
+
+if [ -z "${SKIP_GB:-}" ]; then
+  REPEAT=$(( 1000000000 / BYTES + 1 ))
+  echo
+  echo "streaming ~1 GB (corpus x $REPEAT) on stdin, 2 threads:"
+  /usr/bin/time -f "%e %M" -o "$OUT/time" bash -c "for i in \$(seq $REPEAT); do cat ${CORPUS[*]}; done | $BIN extract -q --threads 2 --input-format jsonl - -o - --format jsonl > /dev/null"
+  read -r secs kb < "$OUT/time"
+  python3 -c "b=$BYTES*$REPEAT; print(f'  {b/1e9:.2f} GB in {$secs:.1f} s, {b/1e6/$secs:.1f} MB/s, peak RSS {$kb/1024:.1f} MB')"
+fi
