@@ -141,7 +141,13 @@ impl Report {
                     let _ = writeln!(s, "{what} {}: {p}", c.case.name);
                 }
                 _ => {
-                    let _ = writeln!(s, "{what} {}: {n} record{} differ{}", c.case.name, if n == 1 { "" } else { "s" }, if n == 1 { "s" } else { "" });
+                    let _ = writeln!(
+                        s,
+                        "{what} {}: {n} record{} differ{}",
+                        c.case.name,
+                        if n == 1 { "" } else { "s" },
+                        if n == 1 { "s" } else { "" }
+                    );
                 }
             }
             s.push_str(&diff::render(&c.changes, limit));
@@ -180,12 +186,15 @@ pub fn check(dir: &Path, rules: &RuleSet, bless: bool) -> io::Result<Report> {
                 Ok(old) => {
                     let new = parse(&got, &path).expect("fresh output parses");
                     let changes = diff::diff(&old, &new, Some(rules));
-                    let problem = changes.is_empty().then(|| "the output bytes differ from the expected file although no record does".to_string());
+                    let problem =
+                        changes.is_empty().then(|| "the output bytes differ from the expected file although no record does".to_string());
                     (changes, problem)
                 }
                 Err(e) => (Vec::new(), Some(e)),
             },
-            Err(e) if e.kind() == io::ErrorKind::NotFound => (Vec::new(), Some(format!("no {EXPECTED} yet: run with --bless to create it"))),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                (Vec::new(), Some(format!("no {EXPECTED} yet: run with --bless to create it")))
+            }
             Err(e) => return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
         };
         let mut result = CaseResult { case, changes, problem, blessed: false };

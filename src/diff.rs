@@ -133,7 +133,7 @@ fn pair(old: &[&Flat], new: &[&Flat]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<u
     let mut used_o = vec![false; old.len()];
     let mut used_n = vec![false; new.len()];
     let mut pairs = Vec::new();
-    let mut by_key: HashMap<(Option<(usize, usize)>, Option<&str>), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<Key, Vec<usize>> = HashMap::new();
     for (j, n) in new.iter().enumerate() {
         by_key.entry(key(n)).or_default().push(j);
     }
@@ -175,7 +175,10 @@ fn pair(old: &[&Flat], new: &[&Flat]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<u
     (pairs, lost, gained)
 }
 
-fn key<'a>(f: &'a Flat) -> (Option<(usize, usize)>, Option<&'a str>) {
+/// What pairs records first: the main span, or the id of a record without one.
+type Key<'a> = (Option<(usize, usize)>, Option<&'a str>);
+
+fn key(f: &Flat) -> Key<'_> {
     match f.span {
         Some(s) => (Some(s), None),
         None => (None, Some(f.id.as_str())),

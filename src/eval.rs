@@ -227,8 +227,10 @@ fn field_agrees(name: &str, g: &Value, p: &Flat) -> bool {
 /// Fields of gold records that are compared (not offsets, ids or markers).
 fn compared_fields(g: &Flat) -> impl Iterator<Item = (&String, &Value)> {
     g.fields.iter().filter(|(k, _)| {
-        !matches!(k.as_str(), "start" | "end" | "text" | "raw" | "optional" | "sentence_id" | "sentence_ids" | "attribution_id" | "paragraph")
-            && !k.ends_with("_start")
+        !matches!(
+            k.as_str(),
+            "start" | "end" | "text" | "raw" | "optional" | "sentence_id" | "sentence_ids" | "attribution_id" | "paragraph"
+        ) && !k.ends_with("_start")
             && !k.ends_with("_end")
     })
 }
@@ -251,11 +253,22 @@ struct Tally {
     tp_req: [usize; 2],
     /// field → [correct, compared] per mode.
     fields: BTreeMap<String, [[usize; 2]; 2]>,
-    /// category value → restricted tally counts [gold, pred, tp_all, tp_req] per mode, and found.
-    by: BTreeMap<String, ([usize; 2], [[usize; 2]; 2], [usize; 2])>,
+    /// Per value of the main category.
+    by: BTreeMap<String, ByValue>,
     confusions: BTreeMap<String, usize>,
     /// rule → [pred, tp per mode].
     rules: BTreeMap<String, [usize; 3]>,
+}
+
+/// Counts for the records of one category value.
+#[derive(Default)]
+struct ByValue {
+    /// [gold (required), pred] with this value.
+    counts: [usize; 2],
+    /// [tp_all, tp_required] per mode, both sides restricted to this value.
+    tps: [[usize; 2]; 2],
+    /// Gold records with this value matched by any prediction, per mode.
+    found: [usize; 2],
 }
 
 fn cat(f: &Flat, field: &str) -> Option<String> {
@@ -286,7 +299,7 @@ fn tally_doc(ty: RecordType, category: Option<&str>, gold: &[&Flat], pred: &[&Fl
                 e[mi][0] += usize::from(field_agrees(name, gv, p));
             }
             if let Some(c) = category.and_then(|c| cat(g, c)) {
-                t.by.entry(c.clone()).or_default().2[mi] += 1;
+                t.by.entry(c.clone()).or_default().found[mi] += 1;
                 let pc = cat(p, category.unwrap_or_default()).unwrap_or_else(|| "∅".into());
                 if mode == &Mode::Exact && pc != c {
                     *t.confusions.entry(format!("{c}→{pc}")).or_default() += 1;
@@ -313,11 +326,11 @@ fn tally_doc(ty: RecordType, category: Option<&str>, gold: &[&Flat], pred: &[&Fl
                 let pairs = match_records(ty, &g, &p, *mode);
                 let e = t.by.entry(v).or_default();
                 if mi == 0 {
-                    e.0[0] += g.iter().filter(|x| !optional(x)).count();
-                    e.0[1] += p.len();
+                    e.counts[0] += g.iter().filter(|x| !optional(x)).count();
+                    e.counts[1] += p.len();
                 }
-                e.1[mi][0] += pairs.iter().filter(|x| x.is_some()).count();
-                e.1[mi][1] += pairs.iter().enumerate().filter(|(i, x)| x.is_some() && !optional(g[*i])).count();
+                e.tps[mi][0] += pairs.iter().filter(|x| x.is_some()).count();
+                e.tps[mi][1] += pairs.iter().enumerate().filter(|(i, x)| x.is_some() && !optional(g[*i])).count();
             }
         }
     }
@@ -343,11 +356,11 @@ fn tally_json(t: &Tally) -> Value {
     }
     o.insert("fields".into(), Value::Object(fields));
     let mut by = Map::new();
-    for (v, (counts, tps, found)) in &t.by {
+    for (v, b) in &t.by {
         let mut f = Map::new();
         for (mi, (_, name)) in MODES.iter().enumerate() {
-            f.insert((*name).into(), prf(tps[mi][0], tps[mi][1], counts[1], counts[0]));
-            f.insert(format!("found_{name}"), json!(found[mi]));
+            f.insert((*name).into(), prf(b.tps[mi][0], b.tps[mi][1], b.counts[1], b.counts[0]));
+            f.insert(format!("found_{name}"), json!(b.found[mi]));
         }
         by.insert(v.clone(), Value::Object(f));
     }
@@ -363,7 +376,9 @@ fn tally_json(t: &Tally) -> Value {
 
 /// Score predicted documents against gold documents; the figures as one JSON object.
 pub fn evaluate(gold: &[Value], pred: &[Value]) -> Value {
-    let id = |v: &Value| v.get("doc_id").or_else(|| v.get("id")).map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_owned)).unwrap_or_default();
+    let id = |v: &Value| {
+        v.get("doc_id").or_else(|| v.get("id")).map(|d| d.as_str().map_or_else(|| d.to_string(), str::to_owned)).unwrap_or_default()
+    };
     let pred_by_id: HashMap<String, &Value> = pred.iter().map(|p| (id(p), p)).collect();
     let mut tallies: Vec<Tally> = TYPES.iter().map(|_| Tally::default()).collect();
     let mut meta: BTreeMap<String, [usize; 2]> = BTreeMap::new();
@@ -401,7 +416,10 @@ pub fn evaluate(gold: &[Value], pred: &[Value]) -> Value {
     for (i, (ty, _)) in TYPES.iter().enumerate() {
         out.insert(ty.array().expect("array").into(), tally_json(&tallies[i]));
     }
-    out.insert("metadata".into(), json!(meta.iter().map(|(k, [c, n])| (k.clone(), json!({"correct": c, "compared": n}))).collect::<Map<_, _>>()));
+    out.insert(
+        "metadata".into(),
+        json!(meta.iter().map(|(k, [c, n])| (k.clone(), json!({"correct": c, "compared": n}))).collect::<Map<_, _>>()),
+    );
     Value::Object(out)
 }
 
@@ -449,9 +467,24 @@ pub fn render(result: &Value) -> String {
     let d = &result["documents"];
     let _ = writeln!(s, "eval: {} gold documents, {} predicted", d["gold"], d["pred"]);
     if let Some(u) = d["unpaired_gold"].as_array().filter(|u| !u.is_empty()) {
-        let _ = writeln!(s, "  no prediction for {} gold documents: {}", u.len(), u.iter().take(5).map(Value::to_string).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            s,
+            "  no prediction for {} gold documents: {}",
+            u.len(),
+            u.iter().take(5).map(Value::to_string).collect::<Vec<_>>().join(", ")
+        );
     }
-    let line = |m: &Value| format!("P {:.3}  R {:.3}  F1 {:.3}  (tp {}, pred {}, gold {})", m["p"].as_f64().unwrap_or(0.0), m["r"].as_f64().unwrap_or(0.0), m["f1"].as_f64().unwrap_or(0.0), m["tp"], m["pred"], m["gold"]);
+    let line = |m: &Value| {
+        format!(
+            "P {:.3}  R {:.3}  F1 {:.3}  (tp {}, pred {}, gold {})",
+            m["p"].as_f64().unwrap_or(0.0),
+            m["r"].as_f64().unwrap_or(0.0),
+            m["f1"].as_f64().unwrap_or(0.0),
+            m["tp"],
+            m["pred"],
+            m["gold"]
+        )
+    };
     for (ty, _) in TYPES {
         let name = ty.array().expect("array");
         let t = &result[name];
@@ -476,7 +509,13 @@ pub fn render(result: &Value) -> String {
         }
         for (r, m) in t["rules"].as_object().into_iter().flatten() {
             let o = &m["overlap"];
-            let _ = writeln!(s, "  rule {r:<40} pred {:<5} overlap P {:.3}  recall share {:.3}", m["pred"], o["p"].as_f64().unwrap_or(0.0), o["r"].as_f64().unwrap_or(0.0));
+            let _ = writeln!(
+                s,
+                "  rule {r:<40} pred {:<5} overlap P {:.3}  recall share {:.3}",
+                m["pred"],
+                o["p"].as_f64().unwrap_or(0.0),
+                o["r"].as_f64().unwrap_or(0.0)
+            );
         }
     }
     if let Some(m) = result["metadata"].as_object().filter(|m| !m.is_empty()) {

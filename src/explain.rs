@@ -42,7 +42,8 @@ pub fn boundary_note(rules: Option<&RuleSet>, last: &str, next: &str, gained: bo
             (key.into(), format!("`{token}` is listed in {ABBR}:{line} as {}{starter}", class_name(class)))
         }
         TokenNote::Shape { starter } => {
-            let s = starter.map_or_else(|| format!("`{next}` is not in {STARTERS}"), |l| format!("`{next}` opens sentences ({STARTERS}:{l})"));
+            let s =
+                starter.map_or_else(|| format!("`{next}` is not in {STARTERS}"), |l| format!("`{next}` opens sentences ({STARTERS}:{l})"));
             (STARTERS.into(), format!("`{token}` is an initial or dotted abbreviation (by its shape); {s}"))
         }
         TokenNote::Unlisted => {
@@ -73,13 +74,18 @@ fn token_note(rules: &RuleSet, token: &str, next: &str) -> TokenNote {
     let starter = rules.lexicon("sentence_starters").entries.iter().find(|e| e.text.eq_ignore_ascii_case(next)).map(|e| e.line);
     if let Some(class) = rules.segment.abbreviation(token) {
         let lx = rules.lexicon("abbreviations");
-        let line = lx.entries.iter().find(|e| e.text == token).or_else(|| lx.entries.iter().find(|e| e.text.to_lowercase() == token.to_lowercase()));
+        let line = lx
+            .entries
+            .iter()
+            .find(|e| e.text == token)
+            .or_else(|| lx.entries.iter().find(|e| e.text.to_lowercase() == token.to_lowercase()));
         return TokenNote::Listed { line: line.map_or(0, |e| e.line), class, starter };
     }
     let word = &token[..token.len() - 1];
     let mut chars = word.chars();
     let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
-    let dotted = word.contains('.') && word.split('.').all(|p| !p.is_empty() && p.chars().count() <= 2 && p.chars().all(char::is_alphabetic));
+    let dotted =
+        word.contains('.') && word.split('.').all(|p| !p.is_empty() && p.chars().count() <= 2 && p.chars().all(char::is_alphabetic));
     if initial || dotted { TokenNote::Shape { starter } } else { TokenNote::Unlisted }
 }
 
@@ -200,7 +206,11 @@ fn compile(rules: &RuleSet, pattern: &str) -> Option<regex::Regex> {
 fn shown_fields(f: &Flat) -> String {
     f.fields
         .iter()
-        .filter(|(k, _)| !matches!(k.as_str(), "start" | "end" | "raw" | "text" | "paragraph" | "entities") && !k.ends_with("_start") && !k.ends_with("_end"))
+        .filter(|(k, _)| {
+            !matches!(k.as_str(), "start" | "end" | "raw" | "text" | "paragraph" | "entities")
+                && !k.ends_with("_start")
+                && !k.ends_with("_end")
+        })
         .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
         .map(|(k, v)| format!("{k}={}", Flat::show(Some(v))))
         .collect::<Vec<_>>()
@@ -245,7 +255,9 @@ pub fn explain(doc: &Document, rules: &RuleSet, sentence: Option<usize>) -> Resu
                     let _ = writeln!(s, "        no break after `{}`: {note}", w[0]);
                 }
             }
-            if let (Some(last), Some(next)) = (words.last(), sents.get(k + 1).map(|(_, n)| clean[n.range.clone()].split_whitespace().next().unwrap_or(""))) {
+            if let (Some(last), Some(next)) =
+                (words.last(), sents.get(k + 1).map(|(_, n)| clean[n.range.clone()].split_whitespace().next().unwrap_or("")))
+            {
                 let (_, note) = boundary_note(Some(rules), last, next, true);
                 // Ordinary words end sentences without saying so; short capitalised ones
                 // (`Gen.`, `Dr.`) may be missing abbreviations.
@@ -273,7 +285,11 @@ pub fn explain(doc: &Document, rules: &RuleSet, sentence: Option<usize>) -> Resu
         .filter(|f| !matches!(f.ty, RecordType::Document | RecordType::Metadata | RecordType::Sentence))
         .filter(|f| {
             sid.as_ref().is_none_or(|sid| {
-                ["sentence_id", "sentence_ids"].iter().any(|k| f.fields.get(*k).is_some_and(|v| v.as_str() == Some(sid) || v.as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some(sid)))))
+                ["sentence_id", "sentence_ids"].iter().any(|k| {
+                    f.fields
+                        .get(*k)
+                        .is_some_and(|v| v.as_str() == Some(sid) || v.as_array().is_some_and(|a| a.iter().any(|x| x.as_str() == Some(sid))))
+                })
             })
         })
         .collect();
@@ -329,7 +345,11 @@ mod tests {
     #[test]
     fn explains_abbreviations_and_near_misses() {
         let rules = RuleSet::builtin();
-        let doc = Document { id: "d".into(), text: "Dr. Lee met the envoy. Later the views expressed by the minister changed.".into(), ..Default::default() };
+        let doc = Document {
+            id: "d".into(),
+            text: "Dr. Lee met the envoy. Later the views expressed by the minister changed.".into(),
+            ..Default::default()
+        };
         let out = explain(&doc, &rules, None).unwrap();
         assert!(out.contains("no break after `Dr.`: `Dr.` is listed in lexicons/abbreviations.txt:"), "{out}");
         assert!(!out.contains("break after `envoy.`"), "{out}");

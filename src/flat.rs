@@ -155,7 +155,9 @@ pub fn flatten(doc: &Value) -> Vec<Flat> {
     let resolve = |v: &Value| -> Value {
         match v {
             Value::String(s) => Value::String(targets.get(s).cloned().unwrap_or_else(|| s.clone())),
-            Value::Array(a) => Value::Array(a.iter().map(|x| x.as_str().and_then(|s| targets.get(s)).map_or(x.clone(), |t| Value::String(t.clone()))).collect()),
+            Value::Array(a) => Value::Array(
+                a.iter().map(|x| x.as_str().and_then(|s| targets.get(s)).map_or(x.clone(), |t| Value::String(t.clone()))).collect(),
+            ),
             other => other.clone(),
         }
     };
@@ -254,9 +256,8 @@ pub fn read_jsonl(path: &std::path::Path) -> std::io::Result<Vec<Value>> {
         if line.trim().is_empty() {
             continue;
         }
-        let v = serde_json::from_str(line).map_err(|e| {
-            std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}:{}: not JSON: {e}", path.display(), n + 1))
-        })?;
+        let v = serde_json::from_str(line)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}:{}: not JSON: {e}", path.display(), n + 1)))?;
         out.push(v);
     }
     Ok(out)

@@ -47,18 +47,24 @@ Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written)
     #[command(subcommand)]
     Rules(tooling_cli::RulesCommand),
     /// Re-run regression fixtures and show what changed, record by record, per rule.
-    #[command(after_help = "Examples:\n  claimex check fixtures/\n  claimex check fixtures/ --rules my-rules/\n  claimex check fixtures/ --bless   # accept the new output, then review `git diff fixtures/`\n\n\
-Exit codes: 0 no difference (or blessed), 1 a case differs, 66 no such directory, 78 bad rules.")]
+    #[command(
+        after_help = "Examples:\n  claimex check fixtures/\n  claimex check fixtures/ --rules my-rules/\n  claimex check fixtures/ --bless   # accept the new output, then review `git diff fixtures/`\n\n\
+Exit codes: 0 no difference (or blessed), 1 a case differs, 66 no such directory, 78 bad rules."
+    )]
     Check(tooling_cli::CheckArgs),
     /// Score output against hand annotations: P/R/F1 per record type, field and rule.
-    #[command(after_help = "Examples:\n  claimex eval --gold gold.jsonl --pred output/\n  claimex eval --gold gold.jsonl corpus/ --min thresholds.toml\n\n\
-Exit codes: 0 success, 1 a figure is below its --min threshold.")]
+    #[command(
+        after_help = "Examples:\n  claimex eval --gold gold.jsonl --pred output/\n  claimex eval --gold gold.jsonl corpus/ --min thresholds.toml\n\n\
+Exit codes: 0 success, 1 a figure is below its --min threshold."
+    )]
     Eval(tooling_cli::EvalArgs),
     /// Compare two outputs of the same inputs, record by record, summarised per rule.
     #[command(after_help = "Example:\n  claimex diff output-before/ output-after/\n\nExit codes: 0 no difference, 1 differences.")]
     Diff(tooling_cli::DiffArgs),
     /// Show how a text is read: segmentation, rules that fired and nearly fired, reasoning.
-    #[command(after_help = "Examples:\n  claimex explain \"Dr. Lee said the plan would fail.\"\n  claimex explain --doc article.md --sentence s4")]
+    #[command(
+        after_help = "Examples:\n  claimex explain \"Dr. Lee said the plan would fail.\"\n  claimex explain --doc article.md --sentence s4"
+    )]
     Explain(tooling_cli::ExplainArgs),
 }
 

@@ -93,7 +93,9 @@ fn paint(text: &str) -> String {
 #[derive(Subcommand)]
 pub enum RulesCommand {
     /// Run every rule's own examples (also shifted by one character and inside a longer text).
-    #[command(after_help = "Examples:\n  claimex rules test\n  claimex rules test --rules my-rules/ --id 'attribution/*'\n\nExit codes: 0 all passed, 1 a rule failed, 78 bad rules.")]
+    #[command(
+        after_help = "Examples:\n  claimex rules test\n  claimex rules test --rules my-rules/ --id 'attribution/*'\n\nExit codes: 0 all passed, 1 a rule failed, 78 bad rules."
+    )]
     Test(RulesTestArgs),
     /// List every rule with its kind, status, example counts, file:line and description.
     List(RulesListArgs),
@@ -160,8 +162,18 @@ pub fn rules_command(cmd: RulesCommand) -> ExitCode {
         RulesCommand::Explain(a) => {
             let Ok(rules) = a.common.load() else { return ExitCode::from(exit::CONFIG) };
             let Some(meta) = rules.rule(&a.id) else {
-                let near: Vec<&str> = rules.rules.iter().map(|r| r.id.as_str()).filter(|id| id.contains(&a.id) || a.id.contains(id.rsplit('/').next().unwrap_or(""))).take(5).collect();
-                eprintln!("error: no rule `{}`{}", a.id, if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) });
+                let near: Vec<&str> = rules
+                    .rules
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .filter(|id| id.contains(&a.id) || a.id.contains(id.rsplit('/').next().unwrap_or("")))
+                    .take(5)
+                    .collect();
+                eprintln!(
+                    "error: no rule `{}`{}",
+                    a.id,
+                    if near.is_empty() { String::new() } else { format!("; did you mean {}?", near.join(", ")) }
+                );
                 return ExitCode::from(2);
             };
             let mut text = rules::docs::describe(&rules, &a.common.files(), meta);
@@ -295,7 +307,10 @@ pub fn eval(a: EvalArgs) -> ExitCode {
         a.common.print(&claimex::eval::render(&result));
     }
     if let Some(min) = &a.min {
-        let table: toml::Table = match std::fs::read_to_string(min).map_err(|e| e.to_string()).and_then(|s| s.parse().map_err(|e: toml::de::Error| e.to_string())) {
+        let table: toml::Table = match std::fs::read_to_string(min)
+            .map_err(|e| e.to_string())
+            .and_then(|s| s.parse().map_err(|e: toml::de::Error| e.to_string()))
+        {
             Ok(t) => t,
             Err(e) => {
                 eprintln!("error: {}: {e}", min.display());

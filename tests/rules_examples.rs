@@ -30,7 +30,11 @@ fn every_rule_has_two_examples_and_a_counterexample() {
         .filter(|r| r.examples.len() < MIN_EXAMPLES || r.counterexamples.len() < MIN_COUNTEREXAMPLES)
         .map(|r| format!("{} ({}:{}): {} examples, {} counterexamples", r.id, r.file, r.line, r.examples.len(), r.counterexamples.len()))
         .collect();
-    assert!(short.is_empty(), "rules need at least {MIN_EXAMPLES} examples and {MIN_COUNTEREXAMPLES} counterexample:\n{}", short.join("\n"));
+    assert!(
+        short.is_empty(),
+        "rules need at least {MIN_EXAMPLES} examples and {MIN_COUNTEREXAMPLES} counterexample:\n{}",
+        short.join("\n")
+    );
 }
 
 /// A rule set with one extra rule file, for runner tests.
@@ -74,7 +78,10 @@ todo = ["zzzz is here"]
     // Wrong span, in each variant; wrong field; the counterexample in two variants.
     let spans = wide.failures.iter().filter(|f| f.expected.starts_with("span \"rights reserved\"")).count();
     assert_eq!(spans, 3, "{text}");
-    assert!(wide.failures.iter().any(|f| f.location == "rules/test/extra.toml:10" && f.expected.contains("block=\"author_bio\"")), "{text}");
+    assert!(
+        wide.failures.iter().any(|f| f.location == "rules/test/extra.toml:10" && f.expected.contains("block=\"author_bio\"")),
+        "{text}"
+    );
     assert_eq!(wide.failures.iter().filter(|f| f.what == "counterexample").count(), 2, "{text}");
     assert!(text.contains("FAIL test/extra/wide  rules/test/extra.toml:2"), "{text}");
     assert!(text.contains("got:      sentence [0..33]"), "{text}");
