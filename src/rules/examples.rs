@@ -202,16 +202,21 @@ pub fn id_matches(pattern: &str, id: &str) -> bool {
     rest.is_empty()
 }
 
-/// Run the examples of every rule whose id matches `filter` (all when `None`).
+/// Indexes of the rules whose id matches `filter` (all when `None`).
+pub fn matching(rules: &RuleSet, filter: Option<&str>) -> Vec<usize> {
+    rules.rules.iter().enumerate().filter(|(_, m)| filter.is_none_or(|f| id_matches(f, &m.id))).map(|(i, _)| i).collect()
+}
+
+/// Run the examples of rule `index`. Rules are independent: a caller may run them in
+/// parallel and collect the results in order.
+pub fn run_one(rules: &RuleSet, index: usize) -> RuleResult {
+    run_rule(rules, index, &rules.rules[index])
+}
+
+/// Run the examples of every rule whose id matches `filter` (all when `None`), serially.
 pub fn run(rules: &RuleSet, filter: Option<&str>) -> Report {
     let started = Instant::now();
-    let results = rules
-        .rules
-        .iter()
-        .enumerate()
-        .filter(|(_, m)| filter.is_none_or(|f| id_matches(f, &m.id)))
-        .map(|(i, m)| run_rule(rules, i, m))
-        .collect();
+    let results = matching(rules, filter).into_iter().map(|i| run_one(rules, i)).collect();
     Report { rules: results, seconds: started.elapsed().as_secs_f64() }
 }
 
