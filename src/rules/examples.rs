@@ -210,7 +210,12 @@ pub fn matching(rules: &RuleSet, filter: Option<&str>) -> Vec<usize> {
 /// Run the examples of rule `index`. Rules are independent: a caller may run them in
 /// parallel and collect the results in order.
 pub fn run_one(rules: &RuleSet, index: usize) -> RuleResult {
-    run_rule(rules, index, &rules.rules[index])
+    run_one_with(rules, index, KIND_CHECKS)
+}
+
+/// [`run_one`] with another table of kind-specific checks.
+pub fn run_one_with(rules: &RuleSet, index: usize, checks: &[(&str, KindCheck)]) -> RuleResult {
+    run_rule(rules, index, &rules.rules[index], checks)
 }
 
 /// Run the examples of every rule whose id matches `filter` (all when `None`), serially.
@@ -322,6 +327,27 @@ pub fn field_matches(got: Option<&Value>, expected: &str) -> bool {
     }
 }
 
+/// A field of a record by the name an example gives: the flattened name (`cue_class`), or
+/// the last part of it when only one field ends so (`class` → `cue_class`).
+pub fn field<'f>(f: &'f Flat, name: &str) -> Option<&'f Value> {
+    f.fields.get(name).or_else(|| {
+        let suffix = format!("_{name}");
+        let mut found = f.fields.iter().filter(|(k, _)| k.ends_with(&suffix));
+        match (found.next(), found.next()) {
+            (Some((_, v)), None) => Some(v),
+            _ => None,
+        }
+    })
+}
+
+/// Whether a record has one of the expected spans. A claim carries only its own span, not
+/// that of the words that made a rule fire, so for claims the span may lie inside it.
+fn span_matches(f: &Flat, want: &[(usize, usize)]) -> bool {
+    let spans = f.spans();
+    spans.iter().any(|s| want.contains(s))
+        || (f.ty == RecordType::Claim && want.iter().any(|w| spans.iter().any(|s| s.0 <= w.0 && w.1 <= s.1)))
+}
+
 fn describe(f: &Flat, text: &str, keys: &[&String]) -> String {
     let span = f
         .span
@@ -333,12 +359,76 @@ fn describe(f: &Flat, text: &str, keys: &[&String]) -> String {
             .filter_map(|k| f.fields.get(*k).map(|v| format!("{k}={}", Flat::show(Some(v)))))
             .collect()
     } else {
-        keys.iter().map(|k| format!("{k}={}", Flat::show(f.fields.get(*k)))).collect()
+        keys.iter().map(|k| format!("{k}={}", Flat::show(field(f, k)))).collect()
     };
     format!("{}{span} {}", f.ty.as_str(), shown.join(" "))
 }
 
-fn run_rule(rules: &RuleSet, index: usize, meta: &RuleMeta) -> RuleResult {
+/// A kind-specific example check, for kinds whose examples mean something other than "a
+/// record names the rule, with this span and these fields" (say, a rule whose example is a
+/// text that must yield no claim). `Err` says what went wrong.
+pub struct KindCheck {
+    /// A positive example: rule-set, rule index, text, expected span.
+    pub example: fn(&RuleSet, usize, &str, Option<&str>) -> Result<(), String>,
+    /// A counterexample.
+    pub counterexample: fn(&RuleSet, usize, &str) -> Result<(), String>,
+}
+
+/// Kinds with their own example check; every other kind is checked through the records
+/// that name the rule. A kind's own check runs each text as written (it does its own
+/// shifting), so the runner does not add the shifted and in-context variants.
+pub const KIND_CHECKS: &[(&str, KindCheck)] = &[];
+
+fn run_kind_check(rules: &RuleSet, index: usize, meta: &RuleMeta, check: &KindCheck, res: &mut RuleResult) {
+    let file = &meta.file;
+    let mut passed = 0;
+    for ex in &meta.examples {
+        res.checks += 1;
+        match (check.example)(rules, index, &ex.text, ex.span.as_deref()) {
+            Ok(()) => passed += 1,
+            Err(got) => res.failures.push(Failure {
+                rule: meta.id.clone(),
+                location: format!("{file}:{}", ex.line),
+                what: "example",
+                variant: Variant::Plain,
+                text: ex.text.clone(),
+                expected: ex.span.as_ref().map_or_else(|| format!("what a `{}` example means", meta.kind), |s| format!("span {s:?}")),
+                got,
+            }),
+        }
+    }
+    if !meta.examples.is_empty() && passed == 0 {
+        res.failures.push(Failure {
+            rule: meta.id.clone(),
+            location: format!("{file}:{}", meta.line),
+            what: "rule",
+            variant: Variant::Plain,
+            text: String::new(),
+            expected: "the rule fires on its own examples".into(),
+            got: format!("it fires on none of its {} examples", meta.examples.len()),
+        });
+    }
+    for (text, line) in &meta.counterexamples {
+        res.checks += 1;
+        if let Err(got) = (check.counterexample)(rules, index, text) {
+            res.failures.push(Failure {
+                rule: meta.id.clone(),
+                location: format!("{file}:{line}"),
+                what: "counterexample",
+                variant: Variant::Plain,
+                text: text.clone(),
+                expected: "nothing from this rule".into(),
+                got,
+            });
+        }
+    }
+    for (text, line) in &meta.todo {
+        let passes = (check.example)(rules, index, text, None).is_ok();
+        res.todos.push(Todo { location: format!("{file}:{line}"), text: text.clone(), passes });
+    }
+}
+
+fn run_rule(rules: &RuleSet, index: usize, meta: &RuleMeta, checks: &[(&str, KindCheck)]) -> RuleResult {
     let file = &meta.file;
     let mut res = RuleResult {
         id: meta.id.clone(),
@@ -367,6 +457,10 @@ fn run_rule(rules: &RuleSet, index: usize, meta: &RuleMeta) -> RuleResult {
     }
     if meta.status == Status::Off {
         res.skipped = Some("status off: not applied, examples not run".into());
+        return res;
+    }
+    if let Some((_, check)) = checks.iter().find(|(k, _)| *k == meta.kind) {
+        run_kind_check(rules, index, meta, check, &mut res);
         return res;
     }
     let scope = scope(rules, index, meta);
@@ -408,10 +502,9 @@ fn run_rule(rules: &RuleSet, index: usize, meta: &RuleMeta) -> RuleResult {
                 fired_plain += 1;
             }
             let want: Vec<(usize, usize)> = occurrences.iter().map(|&(s, e)| (s + placed.offset, e + placed.offset)).collect();
-            let ok = found.iter().any(|f| {
-                (want.is_empty() || f.spans().iter().any(|s| want.contains(s)))
-                    && ex.fields.iter().all(|(k, v)| field_matches(f.fields.get(k), v))
-            });
+            let ok = found
+                .iter()
+                .any(|f| (want.is_empty() || span_matches(f, &want)) && ex.fields.iter().all(|(k, v)| field_matches(field(f, k), v)));
             if !ok {
                 let mut expected = Vec::new();
                 if let Some(span) = &ex.span {
@@ -495,6 +588,43 @@ mod tests {
         assert!(id_matches("*copy*", "segment/blocks/copyright"));
         assert!(!id_matches("segment/*/date", "segment/blocks/copyright"));
         assert!(!id_matches("attribution", "segment/blocks/copyright"));
+    }
+
+    #[test]
+    fn a_kind_with_its_own_check_is_delegated_to() {
+        let rules = RuleSet::builtin();
+        let index = rules.rules.iter().position(|r| r.id == "segment/blocks/copyright").unwrap();
+        let strict = KindCheck {
+            example: |_, _, text, _| if text.contains("Copyright") { Ok(()) } else { Err(format!("no `Copyright` in {text:?}")) },
+            counterexample: |_, _, _| Err("always fires".into()),
+        };
+        let res = run_one_with(&rules, index, &[("block", strict)]);
+        let kinds: Vec<&str> = res.failures.iter().map(|f| f.what).collect();
+        // One example lacks the word, the counterexample "fires".
+        assert_eq!(kinds, ["example", "counterexample"], "{:?}", res.failures);
+        assert_eq!(res.checks, 3);
+        assert!(res.failures[0].got.starts_with("no `Copyright`"));
+    }
+
+    #[test]
+    fn fields_by_their_last_part() {
+        let f = Flat {
+            ty: RecordType::Attribution,
+            id: "a0".into(),
+            span: Some((0, 4)),
+            rules: vec![],
+            fields: [("cue_class", "neutral"), ("cue_lemma", "say"), ("source_start", "x"), ("content_start", "y")]
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), Value::String(v.into())))
+                .collect(),
+        };
+        assert_eq!(field(&f, "class"), Some(&Value::String("neutral".into())));
+        assert_eq!(field(&f, "cue_lemma"), Some(&Value::String("say".into())));
+        assert_eq!(field(&f, "start"), None, "ambiguous");
+        let claim = Flat { ty: RecordType::Claim, ..f.clone() };
+        assert!(span_matches(&claim, &[(1, 3)]));
+        assert!(!span_matches(&f, &[(1, 3)]));
+        assert!(span_matches(&f, &[(0, 4)]));
     }
 
     #[test]
