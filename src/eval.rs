@@ -542,6 +542,22 @@ mod tests {
     }
 
     #[test]
+    fn span_gold_matches_by_offsets() {
+        let att = |cs: usize, ce: usize, src: &str| {
+            json!({"source": {"start": 0, "end": 5, "text": src}, "cue": {"start": cs, "end": ce, "text": "said"},
+                   "content": {"start": 11, "end": 30, "text": "the plan would fail"}, "content_kind": "indirect"})
+        };
+        let gold = vec![json!({"doc_id": "d", "attributions": [att(6, 10, "Smith"), att(40, 44, "Jones")]})];
+        let pred = vec![json!({"doc_id": "d", "attributions": [att(6, 10, "Smith"), att(41, 48, "Brown"), att(60, 64, "Nobody")]})];
+        let r = evaluate(&gold, &pred);
+        let a = &r["attributions"];
+        assert_eq!((a["exact"]["tp"].as_u64(), a["overlap"]["tp"].as_u64()), (Some(1), Some(2)));
+        assert_eq!(a["overlap"]["p"], 0.6667);
+        assert_eq!(a["fields"]["source"]["overlap"]["correct"], 1);
+        assert_eq!(a["fields"]["source"]["overlap"]["compared"], 2);
+    }
+
+    #[test]
     fn text_gold_scores_exact_overlap_fields_and_categories() {
         let gold = vec![json!({"doc_id": "d",
             "sentences": [{"text": "One two three.", "block": "body"}, {"text": "Four five.", "block": "author_bio"}, {"text": "Masthead", "optional": true}],
