@@ -137,7 +137,7 @@ pub fn classify(norm: &Normalized, rules: &RuleSet, known_title: Option<&str>) -
 /// The first `block` rule that claims paragraph `i` of `n`; `front` is the number of
 /// leading paragraphs that count as the front of the document.
 fn rule_kind(rules: &RuleSet, f: &Facts, i: usize, n: usize, front: usize) -> Option<(BlockKind, Option<usize>)> {
-    rules.blocks.iter().find_map(|r| {
+    rules.blocks.iter().filter(|r| rules.rules[r.rule].status != crate::rules::Status::Off).find_map(|r| {
         let placed = match r.position {
             Position::Any => true,
             Position::Front => i < front,
