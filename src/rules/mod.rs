@@ -13,14 +13,19 @@
 //! [`metadata::MetadataRule`], …). Adding a kind is adding one type and one arm in
 //! [`RuleSet::compile_rule`].
 
+pub mod attribution;
 pub mod block;
 pub mod claim;
 pub mod claim_lexicons;
 pub mod claim_prefilter;
+pub mod docs;
 pub mod error;
+pub mod examples;
 pub mod lexicon;
 pub mod metadata;
+pub mod quote;
 pub mod segment;
+pub mod sources;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -42,7 +47,8 @@ pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 pub const DFA_SIZE_LIMIT: usize = 8 << 20;
 
 /// The kinds a rule can have.
-pub const KINDS: &[&str] = &["block", "metadata", "claim_type", "claim_cue", "not_claim", "claim_clause", "checkworthiness"];
+pub const KINDS: &[&str] =
+    &["block", "metadata", "quote", "attribution", "claim_type", "claim_cue", "not_claim", "claim_clause", "checkworthiness"];
 
 /// Rule status, as in ruff: `stable` rules are on by default, `preview` ones are run and
 /// reported but may change, `off` ones are loaded and tested but not applied.
@@ -111,15 +117,69 @@ pub struct RawRule {
     /// an attribution's content must match).
     #[serde(default)]
     pub clause: Option<Spanned<String>>,
-    /// `claim_clause` and `checkworthiness` rules: fewest words.
-    #[serde(default)]
-    pub min_words: Option<usize>,
     /// `checkworthiness` rules: a test on the claim (`type:quantity`, `entity`, `hedged`…).
     #[serde(default)]
     pub when: Option<Spanned<String>>,
     /// `checkworthiness` rules: the feature's weight (log-odds).
     #[serde(default)]
     pub weight: Option<Spanned<f64>>,
+    /// `quote` and `attribution` rules: regex over the sentence text before the mark or cue.
+    #[serde(default)]
+    pub before: Option<Spanned<String>>,
+    /// `quote` and `attribution` rules: regex over the sentence text after the mark or cue.
+    #[serde(default)]
+    pub after: Option<Spanned<String>>,
+    /// `quote` and `attribution` rules: higher runs first (default 0).
+    #[serde(default)]
+    pub priority: Option<i32>,
+    /// `quote` rules: the kind given (`direct`, `partial`, `term`).
+    #[serde(default)]
+    pub quote_kind: Option<Spanned<String>>,
+    /// `quote` rules: regex over the quoted text.
+    #[serde(default)]
+    pub inside: Option<Spanned<String>>,
+    /// `quote` rules: fewest words inside the marks; `claim_clause` rules: fewest words a
+    /// sentence or clause keeps.
+    #[serde(default)]
+    pub min_words: Option<usize>,
+    /// `quote` rules: whether the quotation must (or must not) be an attribution's content.
+    #[serde(default)]
+    pub attributed: Option<bool>,
+    /// `attribution` rules: cue readings the rule applies to (`verb`, `noun`, `prep`).
+    #[serde(default)]
+    pub cues: Option<Vec<Spanned<String>>>,
+    /// `attribution` rules: regex the cue text must match.
+    #[serde(default)]
+    pub cue_pattern: Option<Spanned<String>>,
+    /// `attribution` rules: lemmas the rule applies to.
+    #[serde(default)]
+    pub lemmas: Option<Vec<String>>,
+    /// `attribution` rules: veto regex over the text before the cue.
+    #[serde(default)]
+    pub not_before: Option<Spanned<String>>,
+    /// `attribution` rules: veto regex over the text after the cue.
+    #[serde(default)]
+    pub not_after: Option<Spanned<String>>,
+    /// `attribution` rules: where the source comes from (`group`, `left`, `right`, …).
+    #[serde(default)]
+    pub source_from: Option<Spanned<String>>,
+    /// `attribution` rules: where the content comes from (`group`, `right`, `left`, …).
+    #[serde(default)]
+    pub content_from: Option<Spanned<String>>,
+    /// `attribution` rules: a fixed source kind.
+    #[serde(default)]
+    pub source_kind: Option<Spanned<String>>,
+    /// `attribution` rules: a fixed content kind.
+    #[serde(default)]
+    pub content_kind: Option<Spanned<String>>,
+    /// `attribution` rules: whether the rule reads cues inside a quotation (default false:
+    /// a nested attribution belongs to the quoted speaker).
+    #[serde(default)]
+    pub in_quotes: Option<bool>,
+    /// `attribution` rules: the content holds the speaker's words whatever cues stand in
+    /// them (a transcript line): it is not cut at a later cue of the sentence.
+    #[serde(default)]
+    pub nests: Option<bool>,
     /// Texts the rule must match, with the expected span and fields.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
@@ -137,7 +197,9 @@ pub struct RawRule {
 pub struct RawExample {
     /// The text.
     pub text: String,
-    /// The substring the rule must produce (the whole text when absent).
+    /// The substring the rule must produce: the span of a record naming the rule, one of
+    /// its sub-spans (`cue`, `content`…) or their envelope. When absent, any record naming
+    /// the rule will do (see [`examples`]).
     #[serde(default)]
     pub span: Option<String>,
     /// Fields the produced record must have (`block = "boilerplate"`, `value = "…"`).
@@ -196,6 +258,16 @@ pub struct RuleSet {
     pub metadata: Vec<metadata::MetadataRule>,
     /// Segmentation lexicons, compiled.
     pub segment: segment::SegmentLexicons,
+    /// Quotation-kind rules, by priority then load order.
+    pub quotes: Vec<quote::QuoteRule>,
+    /// The quotation-mark table.
+    pub quote_marks: quote::QuoteMarks,
+    /// Attribution rules, by priority then load order.
+    pub attributions: Vec<attribution::AttributionRule>,
+    /// The reporting-cue lexicon.
+    pub cues: attribution::CueLexicon,
+    /// The source lexicons.
+    pub sources: sources::SourceLexicons,
     /// Claim rules (types, cues, filters, clauses, check-worthiness) and lexicons, compiled.
     pub claims: claim::ClaimRules,
     /// sha256 of the effective rule files (paths and contents), hex.
@@ -269,12 +341,20 @@ impl RuleSet {
             }
         }
         let segment = segment::SegmentLexicons::compile(&lexicons, files, &shown, &mut errors);
+        let quote_marks = quote::QuoteMarks::compile(&lexicons, files, &mut errors);
+        let cues = attribution::CueLexicon::compile(&lexicons, files, &mut errors);
+        let sources = sources::SourceLexicons::compile(&lexicons, files, &mut errors);
         let mut set = RuleSet {
             rules: Vec::new(),
             lexicons: BTreeMap::new(),
             blocks: Vec::new(),
             metadata: Vec::new(),
             segment,
+            quotes: Vec::new(),
+            quote_marks,
+            attributions: Vec::new(),
+            cues,
+            sources,
             claims: claim::ClaimRules::default(),
             hash: hash_files(files),
             origin: origin.to_string(),
@@ -315,6 +395,8 @@ impl RuleSet {
         }
         set.claims.finish(&lexicons, files, &mut errors);
         set.lexicons = lexicons;
+        set.quotes.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        set.attributions.sort_by_key(|r| std::cmp::Reverse(r.priority));
         if errors.is_empty() { Ok(set) } else { Err(RuleErrors(errors)) }
     }
 
@@ -330,6 +412,16 @@ impl RuleSet {
             "metadata" => {
                 if let Some(r) = metadata::MetadataRule::compile(ctx, rule, index, errors) {
                     self.metadata.push(r);
+                }
+            }
+            "quote" => {
+                if let Some(r) = quote::QuoteRule::compile(ctx, rule, index, errors) {
+                    self.quotes.push(r);
+                }
+            }
+            "attribution" => {
+                if let Some(r) = attribution::AttributionRule::compile(ctx, rule, index, errors) {
+                    self.attributions.push(r);
                 }
             }
             "claim_type" | "claim_cue" | "not_claim" | "claim_clause" | "checkworthiness" => {

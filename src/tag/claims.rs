@@ -12,8 +12,9 @@
 //!    rules (`;`) when both sides keep enough words.
 //! 3. **Cues** ([`certainty`](super::certainty)): found once per sentence and given to the
 //!    clause that holds them, so a hedge inside an attributed content hedges that claim, not
-//!    the writer's framing. Hedges in an attribution's cue (`suspicion`, `speculated`) also
-//!    hedge its content.
+//!    the writer's framing. A hedged attribution also hedges its content: a hedge in its cue
+//!    (`suspicion`, `speculated`) or its source (`some say`); a hedge elsewhere in the
+//!    framing (`the minister reportedly said`) hedges the framing only.
 //! 4. **Types** from the `claim_type` rules (one `RegexSet` scan per clause), `attributed`
 //!    from the attribution, `other` when nothing else applies.
 //! 5. **Entities** ([`entities`](super::entities)) and **check-worthiness**
@@ -27,8 +28,8 @@ use super::checkworthy::{self, Facts};
 use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
-use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
-use crate::rules::claim_prefilter::Verdict;
+use crate::rules::claim::{ClauseKind, CueKind, matches_unless, verdict_holds};
+use crate::rules::claim_prefilter::{NO, Verdict};
 
 /// One clause of a sentence that may be a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -102,6 +103,23 @@ pub fn sentence_claims(
     }
     let cues = certainty::find(rules, stext, range.start, &cand);
     let whole = trim(text, range.clone());
+    // Type matches, found once per sentence (clean ranges), then given to every clause whose
+    // region they overlap. A lone clause that is the whole sentence needs no positions.
+    let simple = clauses.len() == 1 && clauses[0].range == whole && clauses[0].attribution.is_none();
+    let mut type_hits: Vec<(usize, Range<usize>)> = Vec::new();
+    if simple {
+        for (i, r) in cr.types.iter().enumerate() {
+            if verdict_holds(cand[i], &r.regex, r.unless.as_ref(), stext) {
+                type_hits.push((i, whole.clone()));
+            }
+        }
+    } else {
+        for (i, r) in cr.types.iter().enumerate().filter(|(i, _)| cand[*i] != NO) {
+            for m in matches_unless(&r.regex, r.unless.as_ref(), stext) {
+                type_hits.push((i, range.start + m.start()..range.start + m.end()));
+            }
+        }
+    }
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
         // The prefilter's verdicts hold for the text they were made on.
@@ -115,11 +133,14 @@ pub fn sentence_claims(
         let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
         let mut mine: Vec<&Cue> = cues.iter().filter(|c| inside(&c.range)).collect();
         if let Some(a) = cl.attribution.map(|i| &attributions[i]) {
-            // Hedges in the attribution's cue (`suspected`) hedge its content.
-            mine.extend(
-                cues.iter()
-                    .filter(|c| c.kind == CueKind::Hedge && c.range.start >= a.cue.start && c.range.end <= a.cue.end && !inside(&c.range)),
-            );
+            // A hedged attribution hedges its content: a hedge in its cue (`suspected`) or its
+            // source (`some say`, `many observers believe`).
+            let overlaps = |r: &Range<usize>, c: &Range<usize>| c.start < r.end && r.start < c.end;
+            mine.extend(cues.iter().filter(|c| {
+                c.kind == CueKind::Hedge
+                    && !inside(&c.range)
+                    && (overlaps(&a.cue, &c.range) || a.source.as_ref().is_some_and(|s| overlaps(s, &c.range)))
+            }));
         }
         let cue_texts = |k: CueKind| -> Vec<String> {
             let mut v: Vec<String> = mine.iter().filter(|c| c.kind == k).map(|c| certainty::cue_text(&text[c.range.clone()])).collect();
@@ -137,16 +158,30 @@ pub fn sentence_claims(
         if let Some(a) = cl.attribution {
             rule_ids.push(attributions[a].rule.clone());
         }
+        // A clause's region: its own text and, for an attribution's content, the cue and
+        // source that frame it (`Analysts forecast` a recession: a prediction).
+        let attribution = cl.attribution.map(|i| &attributions[i]);
+        let mut region = vec![cl.range.clone()];
+        if let Some(a) = attribution {
+            region.push(a.cue.clone());
+            region.extend(a.source.clone());
+            if a.cue.end <= cl.range.start {
+                region.push(a.cue.end..cl.range.start);
+            } else if cl.range.end <= a.cue.start {
+                region.push(cl.range.end..a.cue.start);
+            }
+        }
         let mut types: Vec<String> = Vec::new();
-        {
-            for (i, r) in cr.types.iter().enumerate() {
-                if !verdict_holds(cand[i], &r.regex, r.unless.as_ref(), ctext) {
-                    continue;
-                }
-                rule_ids.push(rules.rules[r.rule].id.clone());
-                if !types.contains(&r.claim_type) {
-                    types.push(r.claim_type.clone());
-                }
+        let mut last = usize::MAX;
+        for (i, m) in &type_hits {
+            if *i == last || !region.iter().any(|g| m.start < g.end && g.start < m.end) {
+                continue;
+            }
+            last = *i;
+            let r = &cr.types[*i];
+            rule_ids.push(rules.rules[r.rule].id.clone());
+            if !types.contains(&r.claim_type) {
+                types.push(r.claim_type.clone());
             }
         }
         if cl.attribution.is_some() {
@@ -175,7 +210,13 @@ pub fn sentence_claims(
             attributed: cl.attribution.is_some(),
             words: checkworthy::word_count(ctext),
         };
-        let (score, features) = checkworthy::score(rules, ctext, &facts, cand);
+        // An attribution's frame (`I think`, `you said`) speaks for its content too.
+        let frame = attribution.and_then(|a| {
+            let start = a.source.as_ref().map_or(a.cue.start, |s| s.start.min(a.cue.start));
+            let end = a.source.as_ref().map_or(a.cue.end, |s| s.end.max(a.cue.end));
+            (range.start <= start && end <= range.end).then(|| &text[start..end])
+        });
+        let (score, features) = checkworthy::score(rules, ctext, &facts, cand, frame);
         out.push(ClaimTag {
             sentence,
             range: cl.range.clone(),

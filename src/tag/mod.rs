@@ -12,6 +12,7 @@ pub mod claim_examples;
 pub mod claims;
 pub mod entities;
 pub mod quotes;
+pub mod sources;
 
 use std::ops::Range;
 
