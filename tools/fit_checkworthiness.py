@@ -110,7 +110,7 @@ def main():
     ap.add_argument("--cb", required=True, help="claimex documents.jsonl of the ClaimBuster gold file")
     ap.add_argument("--clef", required=True, help="claimex documents.jsonl of the CLEF 2019 gold file")
     ap.add_argument("--toml", default="rules/claims/checkworthiness.toml")
-    ap.add_argument("--clef-weight", type=float, default=4.0)
+    ap.add_argument("--clef-weight", type=float, default=8.0)
     ap.add_argument("--l2", type=float, default=1.0)
     ap.add_argument("--write", action="store_true", help="write the fitted weights into the TOML file")
     args = ap.parse_args()

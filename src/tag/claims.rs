@@ -49,9 +49,9 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
     let mut people = People::default();
     for a in attributions {
         if a.source_kind == "person"
-            && let Some(s) = &a.source
+            && let Some(name) = &a.source_resolved
         {
-            people.add(a.source_resolved.as_deref().unwrap_or(&ctx.text[s.clone()]));
+            people.add(name);
         }
     }
     // Attributions by the sentences their content overlaps.
@@ -345,7 +345,7 @@ pub fn clauses(
             } else {
                 Some(sentence_rule)
             };
-            split(rules, text, p, n.attribution, rule, &mut out);
+            split(rules, text, &whole, p, n.attribution, rule, &mut out);
         }
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
@@ -353,9 +353,18 @@ pub fn clauses(
 }
 
 /// Split the clause at `r` at every `clause = "split"` match that leaves both sides with
-/// the rule's `min_words`.
+/// the rule's `min_words`; pieces other than the `whole` sentence must pass
+/// [`claim_sentence`] themselves.
 #[allow(clippy::too_many_arguments)]
-fn split(rules: &RuleSet, text: &str, r: Range<usize>, attribution: Option<usize>, rule: Option<usize>, out: &mut Vec<Clause>) {
+fn split(
+    rules: &RuleSet,
+    text: &str,
+    whole: &Range<usize>,
+    r: Range<usize>,
+    attribution: Option<usize>,
+    rule: Option<usize>,
+    out: &mut Vec<Clause>,
+) {
     let s = &text[r.clone()];
     let mut cuts: Vec<(Range<usize>, usize)> = Vec::new();
     for c in rules.claims.clauses.iter().filter(|c| c.kind == ClauseKind::Split) {
@@ -384,16 +393,15 @@ fn split(rules: &RuleSet, text: &str, r: Range<usize>, attribution: Option<usize
     if !last.is_empty() {
         out.push(Clause { range: last, attribution, rule });
     }
-    // A piece cut off by a split must stand as a claim on its own.
-    if out.len() > before + 1 {
-        let mut i = before;
-        while i < out.len() {
-            let piece = &text[out[i].range.clone()];
-            if claim_sentence(rules, piece, &rules.claims.candidates(piece)).is_none() {
-                out.remove(i);
-            } else {
-                i += 1;
-            }
+    // A piece cut off by a split or an attribution must stand as a claim on its own (a
+    // greeting or a question in a speaker's line is none).
+    let mut i = before;
+    while i < out.len() {
+        let piece = &text[out[i].range.clone()];
+        if out[i].range != *whole && claim_sentence(rules, piece, &rules.claims.candidates(piece)).is_none() {
+            out.remove(i);
+        } else {
+            i += 1;
         }
     }
 }

@@ -98,6 +98,9 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
     let toks = tokens(text);
     let word = |i: usize| &text[toks[i].clone()];
     let gap_ok = |a: usize, b: usize| text[toks[a].end..toks[b].start].chars().all(char::is_whitespace);
+    // A word that opens the sentence, a speaker's line (`SMITH: We…`) or a quotation is
+    // capitalised for its place, not for being a name.
+    let initial = |i: usize| i == 0 || text[..toks[i].start].trim_end().ends_with([':', '“', '"', '‘', '(', '[', ')', ']', '—', '–']);
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
@@ -124,11 +127,12 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
         }
         let next = end + 1;
         let mut s = i;
-        while s <= end && (lx.words.get(word(s)) == Some(&WordRole::Stop) || (s == 0 && lx.starters.contains(&word(s).to_lowercase()))) {
+        while s <= end && (lx.words.get(word(s)) == Some(&WordRole::Stop) || (initial(s) && lx.starters.contains(&word(s).to_lowercase())))
+        {
             s += 1;
         }
         if s <= end
-            && let Some(e) = classify(lx, people, text, &toks, s, end, s == 0)
+            && let Some(e) = classify(lx, people, text, &toks, s, end, initial(s))
         {
             out.push(EntityTag { range: base + e.0.start..base + e.0.end, kind: e.1 });
         }
