@@ -174,38 +174,77 @@ pub fn file_doc_id(input: &Input) -> String {
 
 /// Open an input and stream its documents.
 pub fn read(input: &Input, opts: &Options) -> Box<dyn Iterator<Item = Item> + Send> {
+    match open(input) {
+        Ok(reader) => read_from(input, opts, reader),
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}
+
+/// Open an input's bytes: the file, or stdin. A file that cannot be opened is an error
+/// record of its own.
+pub fn open(input: &Input) -> Result<Box<dyn Read + Send>, DocError> {
+    if input.is_stdin() {
+        return Ok(Box::new(io::stdin()));
+    }
+    File::open(&input.path).map(|f| Box::new(f) as Box<dyn Read + Send>).map_err(|e| DocError {
+        id: file_doc_id(input),
+        file: input.path.display().to_string(),
+        line: None,
+        message: e.to_string(),
+    })
+}
+
+/// Stream the documents of an input whose bytes come from `reader` (see [`open`]).
+pub fn read_from(input: &Input, opts: &Options, reader: Box<dyn Read + Send>) -> Box<dyn Iterator<Item = Item> + Send> {
     let name = input.path.display().to_string();
     let format = opts.format.or_else(|| Format::from_path(&input.path)).unwrap_or(Format::Txt);
-    let reader: Box<dyn Read + Send> = if input.is_stdin() {
-        Box::new(io::stdin())
-    } else {
-        match File::open(&input.path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                let err = DocError { id: file_doc_id(input), file: name, line: None, message: e.to_string() };
-                return Box::new(std::iter::once(Err(err)));
-            }
-        }
-    };
     let reader = BufReader::with_capacity(1 << 16, reader);
+    // A record's `source` is `file:line`; from stdin it is `-`, since the line a record has
+    // in the stream one process sees depends on how the stream was sharded (SPEC §6).
+    let lines = !input.is_stdin();
     match format {
         Format::Txt | Format::Md => {
             let id = if input.is_stdin() { "-".to_string() } else { file_doc_id(input) };
             Box::new(std::iter::once(read_whole(reader, id, name)))
         }
-        Format::Jsonl => Box::new(JsonlReader { reader, file: name, line: 0, opts: opts.clone(), buf: Vec::new() }),
-        Format::Csv => Box::new(csv_reader(reader, name, opts.clone())),
+        Format::Jsonl => Box::new(JsonlReader { reader, file: name, line: 0, lines, opts: opts.clone(), buf: Vec::new() }),
+        Format::Csv => Box::new(csv_reader(reader, name, lines, opts.clone())),
     }
 }
 
+/// Why bytes are not a text document: what is wrong and on which 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// What is wrong.
+    pub message: String,
+    /// The line holding the first bad byte.
+    pub line: usize,
+}
+
 /// Decode bytes as UTF-8 with a leading BOM removed, or say where they are not UTF-8.
-pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
     let bytes = if bytes.starts_with(b"\xEF\xBB\xBF") { bytes[3..].to_vec() } else { bytes };
+    let line_of = |b: &[u8], at: usize| b[..at].iter().filter(|&&c| c == b'\n').count() + 1;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        format!("invalid UTF-8 at byte {at} (line {line})")
+        DecodeError { message: format!("invalid UTF-8 at byte {at}"), line: line_of(e.as_bytes(), at) }
     })
+}
+
+/// Decode a whole text file: [`decode`], and NUL bytes are refused as binary data (a PDF,
+/// an image, UTF-16 text), as ripgrep does.
+pub fn decode_text_file(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    if bytes.contains(&0) {
+        let at = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+        let line = bytes[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+        let hint = if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.get(1) == Some(&0) {
+            "; UTF-16 text must be converted to UTF-8"
+        } else {
+            ""
+        };
+        return Err(DecodeError { message: format!("binary data: NUL byte at byte {at}{hint}"), line });
+    }
+    decode(bytes)
 }
 
 fn read_whole(mut reader: impl Read, id: String, file: String) -> Item {
@@ -213,7 +252,7 @@ fn read_whole(mut reader: impl Read, id: String, file: String) -> Item {
     if let Err(e) = reader.read_to_end(&mut bytes) {
         return Err(DocError { id, file, line: None, message: e.to_string() });
     }
-    match decode(bytes) {
+    match decode_text_file(bytes) {
         Ok(text) if text.trim().is_empty() => Err(DocError {
             id,
             file,
@@ -221,7 +260,7 @@ fn read_whole(mut reader: impl Read, id: String, file: String) -> Item {
             message: if text.is_empty() { "empty file".into() } else { "file holds only whitespace".into() },
         }),
         Ok(text) => Ok(Document { id, source: file, text, metadata: Map::new() }),
-        Err(message) => Err(DocError { id, file, line: None, message }),
+        Err(e) => Err(DocError { id, file, line: Some(e.line), message: e.message }),
     }
 }
 
@@ -229,6 +268,8 @@ struct JsonlReader<R> {
     reader: R,
     file: String,
     line: usize,
+    /// Whether `source` names the line.
+    lines: bool,
     opts: Options,
     buf: Vec<u8>,
 }
@@ -291,7 +332,8 @@ impl<R> JsonlReader<R> {
             None => return Err(self.error(id, format!("no `{}` field", self.opts.text_field))),
         };
         let id = id.unwrap_or_else(|| format!("{}:{}", self.file, self.line));
-        Ok(Document { id, source: format!("{}:{}", self.file, self.line), text, metadata: map })
+        let source = if self.lines { format!("{}:{}", self.file, self.line) } else { self.file.clone() };
+        Ok(Document { id, source, text, metadata: map })
     }
 }
 
@@ -306,7 +348,7 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -> impl Iterator<Item = Item> + Send {
+fn csv_reader(reader: impl Read + Send + 'static, file: String, lines: bool, opts: Options) -> impl Iterator<Item = Item> + Send {
     let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
     let header = rdr.byte_headers().cloned();
     let mut records = rdr.into_byte_records();
@@ -361,7 +403,8 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -
                                 metadata.insert(name.clone(), Value::String(v));
                             }
                         }
-                        Ok(Document { id, source: format!("{file}:{line}"), text, metadata })
+                        let source = if lines { format!("{file}:{line}") } else { file.clone() };
+                        Ok(Document { id, source, text, metadata })
                     }
                     Some(Err(e)) => Err(DocError {
                         id,
@@ -390,7 +433,7 @@ mod tests {
     use super::*;
 
     fn jsonl(s: &str) -> Vec<Item> {
-        let r = JsonlReader { reader: s.as_bytes(), file: "t.jsonl".into(), line: 0, opts: Options::default(), buf: Vec::new() };
+        let r = JsonlReader { reader: s.as_bytes(), file: "t.jsonl".into(), line: 0, lines: true, opts: Options::default(), buf: Vec::new() };
         r.collect()
     }
 
@@ -412,13 +455,16 @@ mod tests {
     fn decode_strips_bom_and_locates_bad_bytes() {
         assert_eq!(decode(b"\xEF\xBB\xBFabc".to_vec()).unwrap(), "abc");
         let e = decode(b"ok\nbad \xFF here".to_vec()).unwrap_err();
-        assert!(e.contains("line 2"), "{e}");
+        assert_eq!((e.line, e.message.as_str()), (2, "invalid UTF-8 at byte 7"));
+        let e = decode_text_file(b"a\nb\nc\0d".to_vec()).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.starts_with("binary data: NUL byte at byte 5"), "{}", e.message);
     }
 
     #[test]
     fn csv_rows_and_ragged_rows() {
         let data = "id,text,lang\n1,\"Hello, world.\nSecond line.\",en\n2,short\n3,x,en\n";
-        let items: Vec<Item> = csv_reader(data.as_bytes(), "t.csv".into(), Options::default()).collect();
+        let items: Vec<Item> = csv_reader(data.as_bytes(), "t.csv".into(), true, Options::default()).collect();
         assert_eq!(items.len(), 3);
         let d = items[0].as_ref().unwrap();
         assert_eq!((d.id.as_str(), d.text.as_str()), ("1", "Hello, world.\nSecond line."));
