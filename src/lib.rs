@@ -31,6 +31,7 @@
 
 pub mod batch;
 pub mod ingest;
+pub mod invariants;
 pub mod normalize;
 pub mod record;
 pub mod rules;
