@@ -1,0 +1,84 @@
+//! Per-stage benchmarks (divan) on a fixed sample: the first 300 documents of
+//! `../shared/corpus/bbc_news_2225.jsonl` (BBC News 2004–05, research use, read in place).
+//! Run with `cargo bench --bench stages`; not run in CI. Results go to docs/benchmarks.md.
+
+use claimex::ingest::{self, Document};
+use claimex::rules::RuleSet;
+use divan::{Bencher, black_box};
+
+const SAMPLE: &str = "../shared/corpus/bbc_news_2225.jsonl";
+const DOCS: usize = 300;
+
+fn main() {
+    divan::main();
+}
+
+fn sample() -> Vec<Document> {
+    let input = ingest::Input { path: SAMPLE.into(), root: "../shared/corpus".into() };
+    ingest::read(&input, &ingest::Options::default()).take(DOCS).map(|d| d.expect("sample document reads")).collect()
+}
+
+fn bytes(docs: &[Document]) -> usize {
+    docs.iter().map(|d| d.text.len()).sum()
+}
+
+#[divan::bench]
+fn ingest_jsonl(b: Bencher) {
+    let input = ingest::Input { path: SAMPLE.into(), root: "../shared/corpus".into() };
+    let n = bytes(&sample());
+    b.counter(divan::counter::BytesCount::new(n)).bench(|| ingest::read(&input, &ingest::Options::default()).take(DOCS).count());
+}
+
+#[divan::bench]
+fn normalize(b: Bencher) {
+    let docs = sample();
+    b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
+        for d in &docs {
+            black_box(claimex::normalize::normalize(&d.text));
+        }
+    });
+}
+
+#[divan::bench]
+fn segment(b: Bencher) {
+    let docs = sample();
+    let rules = RuleSet::builtin();
+    let norms: Vec<_> = docs.iter().map(|d| claimex::normalize::normalize(&d.text)).collect();
+    b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
+        for n in &norms {
+            black_box(claimex::segment::segment(n, &rules));
+        }
+    });
+}
+
+#[divan::bench]
+fn tag(b: Bencher) {
+    let docs = sample();
+    let rules = RuleSet::builtin();
+    let prepared: Vec<_> = docs
+        .iter()
+        .map(|d| {
+            let n = claimex::normalize::normalize(&d.text);
+            let s = claimex::segment::segment(&n, &rules);
+            (n, s)
+        })
+        .collect();
+    b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
+        for (n, s) in &prepared {
+            let ctx = claimex::tag::Context { text: &n.clean, norm: n, seg: s, rules: &rules };
+            black_box(claimex::tag::tag(&ctx));
+        }
+    });
+}
+
+#[divan::bench]
+fn extract_and_render(b: Bencher) {
+    let docs = sample();
+    let rules = RuleSet::builtin();
+    b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
+        for d in &docs {
+            let rec = claimex::extract(d, &rules);
+            black_box(claimex::write::render(&rec, true));
+        }
+    });
+}
