@@ -40,7 +40,9 @@ pub struct Config {
     pub chunk_bytes: usize,
     /// How inputs are read.
     pub ingest: ingest::Options,
-    /// Least time between two checkpoints (zero: after every chunk).
+    /// Least time between two checkpoints (zero: after every chunk). A checkpoint that
+    /// takes long to write (a run over very many files) spaces the next ones out further,
+    /// so checkpoints never cost more than about 5% of the run.
     pub checkpoint_every: Duration,
 }
 
@@ -51,7 +53,7 @@ impl Default for Config {
             chunk_docs: 512,
             chunk_bytes: 8 << 20,
             ingest: ingest::Options::default(),
-            checkpoint_every: Duration::from_millis(500),
+            checkpoint_every: Duration::from_millis(250),
         }
     }
 }
@@ -251,6 +253,7 @@ pub fn run_resumable(
     let read_bytes = Arc::new(AtomicU64::new(0));
     let (rx, reader) = spawn_reader(inputs.to_vec(), cfg, skip, read_bytes.clone());
     let mut last_checkpoint = Instant::now();
+    let mut checkpoint_gap = cfg.checkpoint_every;
     for chunk in rx.iter() {
         let items = chunk.items;
         let done: Vec<(usize, Done)> = match &pool {
@@ -266,8 +269,10 @@ pub fn run_resumable(
             summary.inputs[input].sha256 = sha256;
         }
         summary.seconds = previous_seconds + started.elapsed().as_secs_f64();
-        if last_checkpoint.elapsed() >= cfg.checkpoint_every {
+        if last_checkpoint.elapsed() >= checkpoint_gap {
+            let t = Instant::now();
             out.checkpoint(written, &summary)?;
+            checkpoint_gap = cfg.checkpoint_every.max(t.elapsed() * 20);
             last_checkpoint = Instant::now();
         }
         let p = Progress { read_bytes: read_bytes.load(Ordering::Relaxed), total_bytes, elapsed: started.elapsed().as_secs_f64() };
@@ -312,7 +317,12 @@ struct Chunk {
 
 /// Start the reader thread. It is detached on purpose: when writing fails the caller
 /// returns at once instead of waiting for a reader blocked on stdin.
-fn spawn_reader(inputs: Vec<Input>, cfg: &Config, skip: usize, read_bytes: Arc<AtomicU64>) -> (Receiver<Chunk>, std::thread::JoinHandle<()>) {
+fn spawn_reader(
+    inputs: Vec<Input>,
+    cfg: &Config,
+    skip: usize,
+    read_bytes: Arc<AtomicU64>,
+) -> (Receiver<Chunk>, std::thread::JoinHandle<()>) {
     let (tx, rx) = sync_channel::<Chunk>(1);
     let opts = cfg.ingest.clone();
     let (max_docs, max_bytes) = (cfg.chunk_docs.max(1), cfg.chunk_bytes.max(1));

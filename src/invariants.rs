@@ -149,7 +149,9 @@ pub fn check_analysis(original: &str, a: &Analysis) -> Result<(), String> {
     if let Some(c) = clean[at..].chars().find(|c| !c.is_whitespace()) {
         return Err(format!("clean {c:?} after byte {at} lies in no sentence"));
     }
-    let ok = |r: &std::ops::Range<usize>| r.start <= r.end && r.end <= clean.len() && clean.is_char_boundary(r.start) && clean.is_char_boundary(r.end);
+    let ok = |r: &std::ops::Range<usize>| {
+        r.start <= r.end && r.end <= clean.len() && clean.is_char_boundary(r.start) && clean.is_char_boundary(r.end)
+    };
     for q in &a.tags.quotes {
         if !ok(&q.range) || q.speaker.as_ref().is_some_and(|r| !ok(r)) {
             return Err(format!("quote range {:?} is off a character boundary", q.range));

@@ -116,6 +116,10 @@ struct ExtractArgs {
     /// chunk at a time; the output does not depend on it).
     #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
     chunk_docs: u64,
+    /// Least seconds between two checkpoints of an unfinished run (what --resume continues
+    /// from); 0 checkpoints after every chunk.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.25)]
+    checkpoint_interval: f64,
 }
 
 #[derive(Args)]
@@ -186,6 +190,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
         threads: threads(a.input.threads),
         ingest: a.input.ingest_options(),
         chunk_docs: usize::try_from(a.chunk_docs).unwrap_or(usize::MAX),
+        checkpoint_every: std::time::Duration::try_from_secs_f64(a.checkpoint_interval).unwrap_or_default(),
         ..Default::default()
     };
     let quiet = a.input.quiet;

@@ -397,7 +397,9 @@ impl Output {
             files,
             summary: serde_json::to_value(summary)?,
         };
-        write_atomically(dir, CHECKPOINT, &serde_json::to_vec(&cp)?)
+        // Not synced: a checkpoint guards against a killed process, not a power cut (a resumed
+        // run checks the partial files against it and refuses damaged ones).
+        write_atomically(dir, CHECKPOINT, &serde_json::to_vec(&cp)?, false)
     }
 
     /// Flush, sync and move every file into place. The manifest of an earlier run is
@@ -436,36 +438,40 @@ fn remove_if_present(path: &Path) -> io::Result<()> {
 
 /// Write `dir/name` through a temporary file and a rename, so readers see the old file or
 /// the new one, never a torn one.
-fn write_atomically(dir: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> io::Result<()> {
     let tmp = dir.join(format!(".{}.partial", name.trim_start_matches('.')));
     let mut f = File::create(&tmp)?;
     f.write_all(bytes)?;
-    f.sync_all()?;
+    if sync {
+        f.sync_all()?;
+    }
     std::fs::rename(tmp, dir.join(name))
 }
 
-/// The first place where two fingerprints differ, as `key: was … now …`.
+/// The first place where two fingerprints differ, as `path: was …, now …`.
 fn first_difference(was: &serde_json::Value, now: &serde_json::Value) -> String {
     use serde_json::Value;
-    match (was, now) {
-        (Value::Object(a), Value::Object(b)) => {
-            for (k, v) in a {
-                match b.get(k) {
-                    Some(w) if w == v => {}
-                    Some(w) => return format!("{k}: {}", first_difference(v, w)),
-                    None => return format!("{k}: no longer given"),
+    fn walk(path: String, was: &Value, now: &Value) -> String {
+        match (was, now) {
+            (Value::Object(a), Value::Object(b)) => {
+                let dot = if path.is_empty() { String::new() } else { format!("{path}.") };
+                for (k, v) in a {
+                    match b.get(k) {
+                        Some(w) if w == v => {}
+                        Some(w) => return walk(format!("{dot}{k}"), v, w),
+                        None => return format!("{dot}{k}: no longer given"),
+                    }
                 }
+                b.keys().find(|k| !a.contains_key(*k)).map_or_else(|| path.clone(), |k| format!("{dot}{k}: new"))
             }
-            b.keys().find(|k| !a.contains_key(*k)).map_or_else(|| "?".into(), |k| format!("{k}: new"))
+            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => match a.iter().zip(b).position(|(x, y)| x != y) {
+                Some(i) => walk(format!("{path}[{i}]"), &a[i], &b[i]),
+                None => path,
+            },
+            _ => format!("{path}: was {was}, now {now}"),
         }
-        (Value::Array(a), Value::Array(b)) if a.len() == b.len() => a
-            .iter()
-            .zip(b)
-            .enumerate()
-            .find(|(_, (x, y))| x != y)
-            .map_or_else(|| "?".into(), |(i, (x, y))| format!("[{i}] {}", first_difference(x, y))),
-        _ => format!("was {was}, now {now}"),
     }
+    walk(String::new(), was, now)
 }
 
 /// Rows with `\n` record ends turned into `\r\n` (quoted newlines inside cells stay).
@@ -488,12 +494,54 @@ fn crlf(rows: &[u8]) -> Vec<u8> {
 pub fn write_manifest(dir: &Path, manifest: &serde_json::Value) -> io::Result<()> {
     let mut bytes = serde_json::to_vec_pretty(manifest)?;
     bytes.push(b'\n');
-    write_atomically(dir, "manifest.json", &bytes)
+    write_atomically(dir, "manifest.json", &bytes, true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rendered(i: usize) -> Rendered {
+        Rendered { jsonl: format!("{{\"doc\":{i}}}\n").into_bytes(), sentences: format!("d{i},s0\n").into_bytes(), ..Default::default() }
+    }
+
+    #[test]
+    fn resume_cuts_back_what_was_written_after_the_checkpoint() {
+        let dir = std::env::temp_dir().join(format!("claimex-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let fp = serde_json::json!({"inputs": ["a"]});
+        let mut out = Output::create(Some(&dir), Layout::Dataset, false).unwrap().with_fingerprint(fp.clone());
+        out.write(&rendered(0)).unwrap();
+        out.checkpoint(1, &serde_json::json!({"documents": 1})).unwrap();
+        out.write(&rendered(1)).unwrap();
+        drop(out); // flushed to disk, as a kill after a buffer spill leaves it
+        assert!(!dir.join("documents.jsonl").exists());
+        assert_eq!(std::fs::read_to_string(dir.join(".documents.jsonl.partial")).unwrap(), "{\"doc\":0}\n{\"doc\":1}\n");
+
+        let other = serde_json::json!({"inputs": ["b"]});
+        let e = Output::resume(&dir, Layout::Dataset, false, &other).err().unwrap();
+        assert_eq!(e.to_string().split(" (").nth(1).unwrap().split(')').next().unwrap(), "inputs[0]: was \"a\", now \"b\"");
+
+        let (mut out, cp) = Output::resume(&dir, Layout::Dataset, false, &fp).unwrap().unwrap();
+        assert_eq!((cp.documents, cp.summary["documents"].as_u64()), (1, Some(1)));
+        out.write(&rendered(1)).unwrap();
+        out.write(&rendered(2)).unwrap();
+        out.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("documents.jsonl")).unwrap(), "{\"doc\":0}\n{\"doc\":1}\n{\"doc\":2}\n");
+        let header = SENTENCE_COLUMNS.join(",");
+        assert_eq!(std::fs::read_to_string(dir.join("sentences.csv")).unwrap(), format!("{header}\nd0,s0\nd1,s0\nd2,s0\n"));
+        assert!(!dir.join(CHECKPOINT).exists());
+        assert!(Output::resume(&dir, Layout::Dataset, false, &fp).unwrap().is_none());
+
+        // A partial file shorter than its checkpoint (a power cut) is refused.
+        let mut out = Output::create(Some(&dir), Layout::JsonlOnly, false).unwrap().with_fingerprint(fp.clone());
+        out.write(&rendered(0)).unwrap();
+        out.checkpoint(1, &serde_json::json!({})).unwrap();
+        drop(out);
+        std::fs::write(dir.join(".documents.jsonl.partial"), "{").unwrap();
+        assert!(matches!(Output::resume(&dir, Layout::JsonlOnly, false, &fp), Err(ResumeError::Damaged(_))));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn crlf_keeps_quoted_newlines() {
