@@ -5,9 +5,11 @@
 //! line, a ragged CSV row, a missing or non-string text field) becomes a [`DocError`]
 //! naming the file and line, and the stream goes on with the next record.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
@@ -207,7 +209,7 @@ pub fn read_from(input: &Input, opts: &Options, reader: Box<dyn Read + Send>) ->
             let id = if input.is_stdin() { "-".to_string() } else { file_doc_id(input) };
             Box::new(std::iter::once(read_whole(reader, id, name)))
         }
-        Format::Jsonl => Box::new(JsonlReader { reader, file: name, line: 0, lines, opts: opts.clone(), buf: Vec::new() }),
+        Format::Jsonl => Box::new(JsonlReader { reader, file: name, line: 0, lines, seen: false, opts: opts.clone(), buf: Vec::new() }),
         Format::Csv => Box::new(csv_reader(reader, name, lines, opts.clone())),
     }
 }
@@ -268,8 +270,10 @@ struct JsonlReader<R> {
     reader: R,
     file: String,
     line: usize,
-    /// Whether `source` names the line.
+    /// Whether the input is a file: `source` names the line, and an empty file is an error.
     lines: bool,
+    /// Whether a record (a non-blank line) was seen, or the empty-file error given.
+    seen: bool,
     opts: Options,
     buf: Vec<u8>,
 }
@@ -282,6 +286,12 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             self.buf.clear();
             self.line += 1;
             match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) if self.lines && !self.seen => {
+                    // An empty file is an error (SPEC §1); an empty stream is an empty shard.
+                    self.seen = true;
+                    let message = if self.line == 1 { "empty file" } else { "file holds only blank lines" };
+                    return Some(Err(DocError { id: self.file.clone(), file: self.file.clone(), line: None, message: message.into() }));
+                }
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(e) => return Some(Err(self.error(None, e.to_string()))),
@@ -292,6 +302,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            self.seen = true;
             let value: Value = match serde_json::from_slice(line) {
                 Ok(v) => v,
                 Err(e) => return Some(Err(self.error(None, format!("not a JSON object: {e}")))),
@@ -349,12 +360,21 @@ fn json_kind(v: &Value) -> &'static str {
 }
 
 fn csv_reader(reader: impl Read + Send + 'static, file: String, lines: bool, opts: Options) -> impl Iterator<Item = Item> + Send {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+    let ends = Arc::new(Mutex::new(LineEnds::default()));
+    let tap = LineTap { inner: reader, ends: ends.clone(), after_cr: false, offset: 0 };
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(tap);
     let header = rdr.byte_headers().cloned();
+    let empty = header.as_ref().is_ok_and(|h| h.iter().all(<[u8]>::is_empty)) && rdr.is_done();
     let mut records = rdr.into_byte_records();
     let mut done = false;
     let mut header_error = None;
     let (text_col, id_col, names) = match header {
+        Ok(_) if empty => {
+            // An empty file is an error (SPEC §1); an empty stream is an empty shard.
+            done = !lines;
+            header_error = Some("empty file".to_string());
+            (0, None, Vec::new())
+        }
         Ok(h) => {
             let names: Vec<String> = h.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
             let text_col = names.iter().position(|n| *n == opts.text_column);
@@ -369,18 +389,23 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, lines: bool, opt
             (0, None, Vec::new())
         }
     };
+    // The csv crate's own line numbers run one behind after a CRLF row end (Excel's
+    // default), so lines are counted from the bytes instead.
+    let line_of = move |pos: Option<&csv::Position>| pos.map(|p| ends.lock().map_or(0, |mut e| e.line_of(p.byte())));
     std::iter::from_fn(move || {
         if done {
             return None;
         }
         if let Some(message) = header_error.take() {
             done = true;
-            return Some(Err(DocError { id: format!("{file}:1"), file: file.clone(), line: Some(1), message }));
+            let line = (!empty).then_some(1);
+            let id = if empty { file.clone() } else { format!("{file}:1") };
+            return Some(Err(DocError { id, file: file.clone(), line, message }));
         }
         let rec = records.next()?;
         Some(match rec {
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
+                let line = line_of(e.position());
                 let id = format!("{}:{}", file, line.unwrap_or(0));
                 if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
                     done = true;
@@ -388,7 +413,7 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, lines: bool, opt
                 Err(DocError { id, file: file.clone(), line, message: csv_message(&e) })
             }
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
+                let line = line_of(r.position()).unwrap_or(0);
                 let cell = |i: usize| r.get(i).map(|b| std::str::from_utf8(b).map(str::to_owned));
                 let id = match id_col.map(cell) {
                     Some(Some(Ok(s))) if !s.is_empty() => s,
@@ -417,6 +442,47 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, lines: bool, opt
             }
         })
     })
+}
+
+/// Byte offsets of the line ends read so far and not yet passed by a record.
+#[derive(Default)]
+struct LineEnds {
+    ends: VecDeque<u64>,
+    passed: usize,
+}
+
+impl LineEnds {
+    /// The 1-based line of byte `at`; records must be asked about in order.
+    fn line_of(&mut self, at: u64) -> usize {
+        while self.ends.front().is_some_and(|&e| e < at) {
+            self.ends.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that notes where lines end (`\n`, `\r\n` at its `\r`, or a lone `\r`).
+struct LineTap<R> {
+    inner: R,
+    ends: Arc<Mutex<LineEnds>>,
+    after_cr: bool,
+    offset: u64,
+}
+
+impl<R: Read> Read for LineTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.lock().map_err(|_| io::Error::other("line state poisoned"))?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\r' || (b == b'\n' && !self.after_cr) {
+                ends.ends.push_back(self.offset + i as u64);
+            }
+            self.after_cr = b == b'\r';
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {
