@@ -18,7 +18,7 @@
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -42,7 +42,8 @@ pub struct Config {
     pub ingest: ingest::Options,
     /// Least time between two checkpoints (zero: after every chunk). A checkpoint that
     /// takes long to write (a run over very many files) spaces the next ones out further,
-    /// so checkpoints never cost more than about 5% of the run.
+    /// so checkpoints never cost more than about 5% of the run; progress made before the
+    /// input stalls is checkpointed once the gap has passed.
     pub checkpoint_every: Duration,
 }
 
@@ -254,7 +255,20 @@ pub fn run_resumable(
     let (rx, reader) = spawn_reader(inputs.to_vec(), cfg, skip, read_bytes.clone());
     let mut last_checkpoint = Instant::now();
     let mut checkpoint_gap = cfg.checkpoint_every;
-    for chunk in rx.iter() {
+    // Progress not yet in a checkpoint. While the input stalls (a slow pipe) the last
+    // chunks are checkpointed when the wait outlasts the gap.
+    let mut dirty = false;
+    loop {
+        let wait = checkpoint_gap.saturating_sub(last_checkpoint.elapsed()).max(Duration::from_millis(1));
+        let chunk = match rx.recv_timeout(if dirty { wait } else { Duration::from_secs(3600) }) {
+            Ok(chunk) => chunk,
+            Err(RecvTimeoutError::Timeout) => {
+                out.checkpoint(written, &summary)?;
+                (dirty, last_checkpoint) = (false, Instant::now());
+                continue;
+            }
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
         let items = chunk.items;
         let done: Vec<(usize, Done)> = match &pool {
             Some(p) => p.install(|| items.into_par_iter().map(|(i, it)| (i, process(it, rules, csv))).collect()),
@@ -269,11 +283,15 @@ pub fn run_resumable(
             summary.inputs[input].sha256 = sha256;
         }
         summary.seconds = previous_seconds + started.elapsed().as_secs_f64();
+        dirty = true;
         if last_checkpoint.elapsed() >= checkpoint_gap {
             let t = Instant::now();
             out.checkpoint(written, &summary)?;
-            checkpoint_gap = cfg.checkpoint_every.max(t.elapsed() * 20);
-            last_checkpoint = Instant::now();
+            // A checkpoint that is slow to write (very many inputs) spaces out the next.
+            if !cfg.checkpoint_every.is_zero() {
+                checkpoint_gap = cfg.checkpoint_every.max(t.elapsed() * 20);
+            }
+            (dirty, last_checkpoint) = (false, Instant::now());
         }
         let p = Progress { read_bytes: read_bytes.load(Ordering::Relaxed), total_bytes, elapsed: started.elapsed().as_secs_f64() };
         progress(&summary, &p);

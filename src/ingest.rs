@@ -499,8 +499,15 @@ mod tests {
     use super::*;
 
     fn jsonl(s: &str) -> Vec<Item> {
-        let r =
-            JsonlReader { reader: s.as_bytes(), file: "t.jsonl".into(), line: 0, lines: true, opts: Options::default(), buf: Vec::new() };
+        let r = JsonlReader {
+            reader: s.as_bytes(),
+            file: "t.jsonl".into(),
+            line: 0,
+            lines: true,
+            seen: false,
+            opts: Options::default(),
+            buf: Vec::new(),
+        };
         r.collect()
     }
 
