@@ -28,7 +28,9 @@ fn main() {
     for p in files {
         println!("cargo:rerun-if-changed={}", p.display());
         let rel = p.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
-        writeln!(f, "    ({rel:?}, include_str!({:?})),", p.display().to_string()).unwrap();
+        // Relative to the manifest directory as the crate sees it, so a copied `target/`
+        // or a moved checkout never embeds another tree's rules.
+        writeln!(f, "    ({rel:?}, include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/rules/{rel}\"))),").unwrap();
     }
     writeln!(f, "];").unwrap();
 }

@@ -207,6 +207,7 @@ fn process(item: Item, rules: &RuleSet, csv: bool) -> Done {
     hits.extend(rec.quotes.iter().flat_map(|q| q.rules.iter().cloned()));
     hits.extend(rec.attributions.iter().map(|a| a.rule.clone()));
     hits.extend(rec.claims.iter().flat_map(|c| c.rules.iter().cloned()));
+    hits.extend(rec.metadata_rules.values().cloned());
     Done {
         rendered,
         sentences: rec.sentences.len(),

@@ -159,7 +159,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
         let path = entry.map_err(io_err)?.path();
         if path.is_dir() {
             walk(&path, out)?;
-        } else if Format::from_path(&path).is_some() {
+        } else if Format::from_path(&path).is_some() && path.file_name().is_none_or(|n| n != "documents.jsonl") {
+            // `documents.jsonl` found in a directory is claimex output (an earlier run, a
+            // fixture's expected output), not input; naming the file reads it.
             out.push(path);
         }
     }

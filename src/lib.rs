@@ -16,6 +16,11 @@
 //!
 //! Everything language-specific comes from the compiled [`rules::RuleSet`].
 //!
+//! Regression tooling over the output (SPEC §5): [`flat`] (records flattened for
+//! comparison), [`check`] (fixtures), [`diff`] (two outputs, per rule), [`eval`] (scores
+//! against gold) and [`explain`] (why a text reads as it does); the rule-example runner is
+//! [`rules::examples`].
+//!
 //! ```
 //! use claimex::{extract, ingest::Document, rules::RuleSet};
 //!
@@ -30,6 +35,11 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod check;
+pub mod diff;
+pub mod eval;
+pub mod explain;
+pub mod flat;
 pub mod ingest;
 pub mod invariants;
 pub mod normalize;

@@ -12,6 +12,8 @@ use claimex::ingest::{self, Format};
 use claimex::rules::RuleSet;
 use claimex::write::{Layout, Output};
 
+mod tooling_cli;
+
 /// Exit codes (SPEC §7).
 mod exit {
     pub const DATA: u8 = 65;
@@ -41,6 +43,29 @@ Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written)
     /// Print one sentence per line, for pipes and inspection.
     #[command(after_help = "Example:\n  claimex split article.txt --blocks | grep '^body'")]
     Split(SplitArgs),
+    /// Rule tooling: run the rules' own examples, list them, explain one, write their docs.
+    #[command(subcommand)]
+    Rules(tooling_cli::RulesCommand),
+    /// Re-run regression fixtures and show what changed, record by record, per rule.
+    #[command(
+        after_help = "Examples:\n  claimex check fixtures/\n  claimex check fixtures/ --rules my-rules/\n  claimex check fixtures/ --bless   # accept the new output, then review `git diff fixtures/`\n\n\
+Exit codes: 0 no difference (or blessed), 1 a case differs, 66 no such directory, 78 bad rules."
+    )]
+    Check(tooling_cli::CheckArgs),
+    /// Score output against hand annotations: P/R/F1 per record type, field and rule.
+    #[command(
+        after_help = "Examples:\n  claimex eval --gold gold.jsonl --pred output/\n  claimex eval --gold gold.jsonl corpus/ --min thresholds.toml\n\n\
+Exit codes: 0 success, 1 a figure is below its --min threshold."
+    )]
+    Eval(tooling_cli::EvalArgs),
+    /// Compare two outputs of the same inputs, record by record, summarised per rule.
+    #[command(after_help = "Example:\n  claimex diff output-before/ output-after/\n\nExit codes: 0 no difference, 1 differences.")]
+    Diff(tooling_cli::DiffArgs),
+    /// Show how a text is read: segmentation, rules that fired and nearly fired, reasoning.
+    #[command(
+        after_help = "Examples:\n  claimex explain \"Dr. Lee said the plan would fail.\"\n  claimex explain --doc article.md --sentence s4"
+    )]
+    Explain(tooling_cli::ExplainArgs),
 }
 
 #[derive(Args)]
@@ -136,6 +161,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Extract(a) => extract(a),
         Command::Split(a) => split(a),
+        Command::Rules(c) => tooling_cli::rules_command(c),
+        Command::Check(a) => tooling_cli::check(a),
+        Command::Eval(a) => tooling_cli::eval(a),
+        Command::Diff(a) => tooling_cli::diff(a),
+        Command::Explain(a) => tooling_cli::explain(a),
     }
 }
 
@@ -345,7 +375,8 @@ fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, s: &Summary) 
             "attributions": s.attributions, "claims": s.claims, "errors": s.errors, "bytes": s.bytes,
         },
         "errors": s.error_messages,
-        "rule_hits": s.rule_hits,
+        // Every rule, with 0 for those that never fired.
+        "rule_hits": rules.rules.iter().map(|r| (r.id.clone(), s.rule_hits.get(&r.id).copied().unwrap_or(0))).chain(s.rule_hits.clone()).collect::<std::collections::BTreeMap<_, _>>(),
         "timings": {"seconds": (s.seconds * 1000.0).round() / 1000.0},
     })
 }

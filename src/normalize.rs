@@ -264,8 +264,8 @@ fn paragraph_groups(text: &str) -> Vec<Vec<Line>> {
                     stop = start + body.len();
                 }
             }
-            // A heading line is a paragraph of its own.
-            if heading.is_some() && !cur.is_empty() {
+            // A heading line is a paragraph of its own; a list item starts one.
+            if (heading.is_some() || starts_list_item(&text[start..stop])) && !cur.is_empty() {
                 groups.push(std::mem::take(&mut cur));
             }
             cur.push(Line { range: start..stop, heading, number });
@@ -279,6 +279,16 @@ fn paragraph_groups(text: &str) -> Vec<Vec<Line>> {
         groups.push(cur);
     }
     groups
+}
+
+/// `- item`, `* item`, `+ item`, `• item`, `1. item`, `2) item`.
+fn starts_list_item(line: &str) -> bool {
+    let b = line.as_bytes();
+    if b.len() >= 2 && matches!(b[0], b'-' | b'*' | b'+') && b[1] == b' ' || line.starts_with("• ") {
+        return true;
+    }
+    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    (1..=3).contains(&digits) && matches!(b.get(digits), Some(b'.' | b')')) && b.get(digits + 1) == Some(&b' ')
 }
 
 fn memchr_line_end(bytes: &[u8], from: usize) -> usize {
@@ -424,6 +434,13 @@ mod tests {
         let n = roundtrip(text);
         assert_eq!(n.clean, "It was preceded by appeals to construct a thing.\n\nNext one.");
         assert_eq!(n.paragraphs.len(), 2);
+    }
+
+    #[test]
+    fn list_lines_are_paragraphs_of_their_own() {
+        let n = roundtrip("Steps:\n- one thing\n- another\n1. numbered\nwrapped on");
+        let paras: Vec<&str> = n.paragraphs.iter().map(|p| &n.clean[p.range.clone()]).collect();
+        assert_eq!(paras, ["Steps:", "- one thing", "- another", "1. numbered wrapped on"]);
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub struct DocumentRecord {
     pub source: String,
     /// Input metadata plus what the front matter shows.
     pub metadata: Map<String, Value>,
+    /// Which rule filled each metadata field read from the text (field → rule id).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub metadata_rules: std::collections::BTreeMap<String, String>,
     /// Sentences.
     pub sentences: Vec<SentenceRecord>,
     /// Quotations.
@@ -236,6 +239,7 @@ pub fn error_record(e: &DocError) -> DocumentRecord {
             None => e.file.clone(),
         },
         metadata: Map::new(),
+        metadata_rules: Default::default(),
         sentences: Vec::new(),
         quotes: Vec::new(),
         attributions: Vec::new(),
@@ -375,11 +379,18 @@ pub fn build(doc: &Document, a: &Analysis) -> DocumentRecord {
     for (k, v) in &seg.metadata {
         metadata.entry(k.clone()).or_insert_with(|| v.clone());
     }
+    let metadata_rules = seg
+        .metadata_rules
+        .iter()
+        .filter_map(|&r| rules.metadata.iter().find(|m| m.rule == r).map(|m| (m.field.clone(), rules.rules[r].id.clone())))
+        .filter(|(field, _)| !doc.metadata.contains_key(field))
+        .collect();
     DocumentRecord {
         schema_version: SCHEMA_VERSION,
         doc_id: doc.id.clone(),
         source: doc.source.clone(),
         metadata,
+        metadata_rules,
         sentences,
         quotes,
         attributions,

@@ -338,6 +338,7 @@ fn record() -> impl Strategy<Value = DocumentRecord> {
             doc_id,
             source: "s".into(),
             metadata: Default::default(),
+            metadata_rules: Default::default(),
             sentences,
             quotes,
             attributions,

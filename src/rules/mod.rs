@@ -14,7 +14,9 @@
 //! [`RuleSet::compile_rule`].
 
 pub mod block;
+pub mod docs;
 pub mod error;
+pub mod examples;
 pub mod lexicon;
 pub mod metadata;
 pub mod segment;
@@ -108,7 +110,9 @@ pub struct RawRule {
 pub struct RawExample {
     /// The text.
     pub text: String,
-    /// The substring the rule must produce (the whole text when absent).
+    /// The substring the rule must produce: the span of a record naming the rule, one of
+    /// its sub-spans (`cue`, `content`…) or their envelope. When absent, any record naming
+    /// the rule will do (see [`examples`]).
     #[serde(default)]
     pub span: Option<String>,
     /// Fields the produced record must have (`block = "boilerplate"`, `value = "…"`).

@@ -97,9 +97,10 @@ pub fn classify(norm: &Normalized, rules: &RuleSet, known_title: Option<&str>) -
     // Content rules first: boilerplate, bios, date lines and front-matter lines say what a
     // paragraph is whatever its place (within the rule's position).
     let first_prose = facts.iter().position(|f| f.is_prose() && rule_kind(rules, f, 0, n, usize::MAX).is_none()).unwrap_or(n);
+    // A short first line that a content rule claims (a date, an issue number) is not a title.
     let title = match known_title {
         Some(t) => facts.iter().take(3).position(|f| f.text.trim().eq_ignore_ascii_case(t.trim())),
-        None => find_title(&facts, first_prose),
+        None => find_title(&facts, first_prose).filter(|&t| facts[t].heading || rule_kind(rules, &facts[t], t, n, usize::MAX).is_none()),
     };
     let front_end = title.unwrap_or(0);
     for (i, f) in facts.iter().enumerate() {
@@ -136,7 +137,7 @@ pub fn classify(norm: &Normalized, rules: &RuleSet, known_title: Option<&str>) -
 /// The first `block` rule that claims paragraph `i` of `n`; `front` is the number of
 /// leading paragraphs that count as the front of the document.
 fn rule_kind(rules: &RuleSet, f: &Facts, i: usize, n: usize, front: usize) -> Option<(BlockKind, Option<usize>)> {
-    rules.blocks.iter().find_map(|r| {
+    rules.blocks.iter().filter(|r| rules.rules[r.rule].status != crate::rules::Status::Off).find_map(|r| {
         let placed = match r.position {
             Position::Any => true,
             Position::Front => i < front,
