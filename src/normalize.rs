@@ -181,7 +181,7 @@ pub fn normalize(text: &str) -> Normalized {
             b.synth(b'\n', at);
         }
         let para_start = b.clean.len();
-        let mut lines = Vec::with_capacity(group.len());
+        let mut lines: Vec<Range<usize>> = Vec::with_capacity(group.len());
         for (i, line) in group.iter().enumerate() {
             let content = &text[line.range.clone()];
             if i > 0 {
@@ -192,6 +192,10 @@ pub fn normalize(text: &str) -> Normalized {
                 if hyphen_join {
                     b.clean.pop();
                     b.next_orig = usize::MAX;
+                    // The hyphen was the end of the previous line's range (found by fuzzing).
+                    if let Some(last) = lines.last_mut() {
+                        last.end = last.end.min(b.clean.len());
+                    }
                 } else if !prev.ends_with('-') && !b.ends_with_space() {
                     b.synth(b' ', line.range.start.saturating_sub(1));
                 }
