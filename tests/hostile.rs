@@ -407,3 +407,136 @@ fn memory_for_one_large_document_is_bounded() {
     eprintln!("peak RSS {} MB for a 16 MB document", rss >> 20);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+// Rules as untrusted input (issue 7, item 4): a user's rule file cannot hang a run or
+// blow up its memory, and every fault is reported with path:line:col before any work.
+
+fn load_with(extra: &[(&str, String)]) -> Result<RuleSet, Vec<claimex::rules::RuleError>> {
+    let mut files = claimex::rules::builtin_files();
+    for (path, src) in extra {
+        files.insert((*path).to_string(), src.clone());
+    }
+    RuleSet::load(&files, "user").map_err(|e| e.0)
+}
+
+fn block_rule(pattern: &str) -> String {
+    format!(
+        "[[rule]]\nname = \"r\"\nkind = \"block\"\ndescription = \"d\"\nblock = \"boilerplate\"\npattern = '''{pattern}'''\nexamples = [{{ text = \"x\" }}]\ncounterexamples = [\"y\"]\n"
+    )
+}
+
+fn only_error(result: Result<RuleSet, Vec<claimex::rules::RuleError>>) -> claimex::rules::RuleError {
+    let errors = result.err().expect("the rules must be refused");
+    assert_eq!(errors.len(), 1, "{errors:#?}");
+    errors.into_iter().next().unwrap()
+}
+
+#[test]
+fn rules_a_regex_over_the_size_limit_is_refused_at_its_pattern() {
+    let t = Instant::now();
+    let e = only_error(load_with(&[("x/big.toml", block_rule(r"(?:\w{50}){200}"))]));
+    assert_eq!((e.path.as_str(), e.line, e.col), ("user/x/big.toml", 6, 11), "{e}");
+    assert!(e.message.starts_with("regex too big"), "{e}");
+    assert!(t.elapsed() < Duration::from_secs(20), "{:?}", t.elapsed());
+}
+
+#[test]
+fn rules_a_regex_nested_too_deep_is_refused() {
+    let pattern = format!("{}x{}", "(".repeat(1000), ")".repeat(1000));
+    let e = only_error(load_with(&[("x/deep.toml", block_rule(&pattern))]));
+    assert_eq!((e.line, e.col), (6, 11), "{e}");
+    assert!(e.message.starts_with("bad regex"), "{e}");
+}
+
+#[test]
+fn rules_a_lexicon_over_the_entry_limit_is_refused_at_the_line() {
+    let max = claimex::rules::lexicon::MAX_ENTRIES;
+    let mut src = String::with_capacity((max + 2) * 9);
+    for i in 0..=max {
+        src.push_str(&format!("w{i}\n"));
+    }
+    let e = only_error(load_with(&[("lexicons/huge.txt", src)]));
+    assert_eq!((e.path.as_str(), e.line), ("user/lexicons/huge.txt", max + 1), "{e}");
+    assert!(e.message.contains("more than 1000000 entries"), "{e}");
+}
+
+#[test]
+fn rules_a_lexicon_too_big_for_a_pattern_is_refused_not_compiled() {
+    let words: String = (0..300_000).map(|i| format!("word{i}x\n")).collect();
+    let e = only_error(load_with(&[("lexicons/many.txt", words), ("x/uses.toml", block_rule("^{{many}}$"))]));
+    assert_eq!((e.path.as_str(), e.line), ("user/x/uses.toml", 6), "{e}");
+    assert!(e.message.starts_with("regex too big"), "{e}");
+}
+
+#[test]
+fn rules_unknown_keys_are_refused_with_path_line_col_all_at_once() {
+    let unknown_in_rule = block_rule("^x$").replace("description = \"d\"\n", "description = \"d\"\nseverity = \"high\"\n");
+    let unknown_in_example = block_rule("^x$").replace("{ text = \"x\" }", "{ text = \"x\", spn = \"x\" }");
+    let unknown_table = format!("{}\n[settings]\nfast = true\n", block_rule("^x$"));
+    let errors = load_with(&[("a/rule.toml", unknown_in_rule), ("b/example.toml", unknown_in_example), ("c/table.toml", unknown_table)])
+        .err()
+        .expect("refused");
+    let got: Vec<(String, usize, usize)> = errors.iter().map(|e| (e.path.clone(), e.line, e.col)).collect();
+    assert_eq!(
+        got,
+        [("user/a/rule.toml".into(), 5, 1), ("user/b/example.toml".into(), 7, 27), ("user/c/table.toml".into(), 10, 2)],
+        "{errors:#?}"
+    );
+    assert!(errors[0].message.contains("severity"), "{}", errors[0]);
+    assert!(errors[1].message.contains("spn"), "{}", errors[1]);
+    assert!(errors[2].message.contains("settings"), "{}", errors[2]);
+}
+
+#[test]
+fn rules_a_file_nested_20000_deep_is_an_error_shown_in_one_short_line() {
+    let src = format!("a = {}{}\n", "[".repeat(20_000), "]".repeat(20_000));
+    let e = only_error(load_with(&[("x/deep.toml", src)]));
+    assert_eq!(e.line, 1);
+    let shown = e.to_string();
+    assert!(shown.lines().all(|l| l.chars().count() < 200), "{shown}");
+}
+
+#[test]
+fn rules_a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
+    let dir = std::env::temp_dir().join(format!("claimex-rules-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("x")).unwrap();
+    std::fs::write(dir.join("x/bad.toml"), b"[[rule]]\nname = \"\xff\"\n").unwrap();
+    let e = RuleSet::from_dir(&dir).err().expect("refused").0.remove(0);
+    assert_eq!((e.path.ends_with("x/bad.toml"), e.line, e.col), (true, 2, 9), "{e}");
+    let run = Command::new(BIN)
+        .args(["extract", "-q", "--rules"])
+        .arg(&dir)
+        .arg(hostile("crlf.txt"))
+        .arg("-o")
+        .arg(dir.join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(78), "bad rules are exit 78 (SPEC §7)");
+    assert!(!dir.join("out").exists(), "nothing is written before the rules load");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn rules_a_pattern_that_defeats_the_dfa_still_runs_in_linear_time() {
+    // `[01]*1[01]{20}` needs about 2^20 DFA states; the lazy DFA's cache is capped at
+    // rules::DFA_SIZE_LIMIT and the regex crate falls back to a linear-time engine.
+    let mut files = claimex::rules::builtin_files();
+    let rule =
+        block_rule("[01]*1[01]{20}$").replace("{ text = \"x\" }", "{ text = \"0100000000000000000000\" }").replace("[\"y\"]", "[\"00\"]");
+    files.insert("x/dfa.toml".into(), rule);
+    let rules = RuleSet::load(&files, "user").unwrap_or_else(|e| panic!("{e}"));
+    let mut s = 0x9e3779b97f4a7c15u64;
+    let text: String = (0..1 << 20)
+        .map(|_| {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            if s & 1 == 0 { '0' } else { '1' }
+        })
+        .collect();
+    let doc = Document { id: "dfa".into(), text, ..Default::default() };
+    let t = Instant::now();
+    let rec = claimex::extract(&doc, &rules);
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    assert_eq!(rec.sentences.len(), 1);
+}
