@@ -426,7 +426,7 @@ fn block_rule(pattern: &str) -> String {
 }
 
 fn only_error(result: Result<RuleSet, Vec<claimex::rules::RuleError>>) -> claimex::rules::RuleError {
-    let errors = result.err().expect("the rules must be refused");
+    let errors = result.expect_err("the rules must be refused");
     assert_eq!(errors.len(), 1, "{errors:#?}");
     errors.into_iter().next().unwrap()
 }
@@ -501,7 +501,7 @@ fn rules_a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
     let dir = std::env::temp_dir().join(format!("claimex-rules-{}", std::process::id()));
     std::fs::create_dir_all(dir.join("x")).unwrap();
     std::fs::write(dir.join("x/bad.toml"), b"[[rule]]\nname = \"\xff\"\n").unwrap();
-    let e = RuleSet::from_dir(&dir).err().expect("refused").0.remove(0);
+    let e = RuleSet::from_dir(&dir).expect_err("refused").0.remove(0);
     assert_eq!((e.path.ends_with("x/bad.toml"), e.line, e.col), (true, 2, 9), "{e}");
     let run = Command::new(BIN)
         .args(["extract", "-q", "--rules"])
