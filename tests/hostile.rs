@@ -474,8 +474,7 @@ fn rules_unknown_keys_are_refused_with_path_line_col_all_at_once() {
     let unknown_in_example = block_rule("^x$").replace("{ text = \"x\" }", "{ text = \"x\", spn = \"x\" }");
     let unknown_table = format!("{}\n[settings]\nfast = true\n", block_rule("^x$"));
     let errors = load_with(&[("a/rule.toml", unknown_in_rule), ("b/example.toml", unknown_in_example), ("c/table.toml", unknown_table)])
-        .err()
-        .expect("refused");
+        .expect_err("refused");
     let got: Vec<(String, usize, usize)> = errors.iter().map(|e| (e.path.clone(), e.line, e.col)).collect();
     assert_eq!(
         got,
