@@ -319,6 +319,11 @@ fn open_output(
             }
         }
     }
+    if let (false, false, Some(dir)) = (a.resume, a.input.quiet, dir)
+        && dir.join(claimex::write::CHECKPOINT).exists()
+    {
+        eprintln!("claimex: note: {} held an unfinished run; starting again (--resume would have continued it)", dir.display());
+    }
     match Output::create(dir, layout, a.excel) {
         Ok(o) => Ok((o.with_fingerprint(fp), None)),
         Err(e) => {
