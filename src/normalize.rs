@@ -192,9 +192,12 @@ pub fn normalize(text: &str) -> Normalized {
                 if hyphen_join {
                     b.clean.pop();
                     b.next_orig = usize::MAX;
-                    // The hyphen was the end of the previous line's range (found by fuzzing).
-                    if let Some(last) = lines.last_mut() {
-                        last.end = last.end.min(b.clean.len());
+                    // The hyphen ended the previous non-empty line's range; lines after it
+                    // that came out empty (emphasis marks only) sit past it too (both found
+                    // by fuzzing).
+                    let len = b.clean.len();
+                    for l in lines.iter_mut().rev().take_while(|l| l.end > len) {
+                        *l = l.start.min(len)..len;
                     }
                 } else if !prev.ends_with('-') && !b.ends_with_space() {
                     b.synth(b' ', line.range.start.saturating_sub(1));

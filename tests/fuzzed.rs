@@ -26,3 +26,17 @@ fn fuzz_hyphenated_front_matter_lines_overlapped() {
     let texts: Vec<&str> = rec.sentences.iter().map(|s| s.raw.as_str()).collect();
     assert_eq!(texts, ["Masthead wil", "res", "Hostile"]);
 }
+
+/// extract: the same join after a line that came out empty (emphasis marks only) made that
+/// line's range run backwards, and slicing it panicked (metadata rules read front lines).
+#[test]
+fn fuzz_hyphen_join_after_an_empty_line_reversed_its_range() {
+    let norm = claimex::normalize::normalize("aboie-\n***___***\nws\n\n# Title\n");
+    for l in &norm.paragraphs[0].lines {
+        assert!(l.start <= l.end && l.end <= norm.paragraphs[0].range.end, "{l:?}");
+    }
+    keeps_promises("aboie-\n***___***\nws\n\n# Title\n");
+    keeps_promises(
+        "Windodows line ends\0\0.\r\nA *\n\n\n**\n***___[***\narajan\nw.s lei.\r\n\n*\n*___***\narajan.\n\nAboie- \n*___***\nws leiinndow",
+    );
+}
