@@ -246,12 +246,17 @@ fn extract(a: ExtractArgs) -> ExitCode {
     }
     let summary = match result {
         Ok(s) => s,
+        // A closed pipe (`| head`) is not an error, as for `split`.
+        Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: writing output: {e}");
             return ExitCode::from(exit::IO);
         }
     };
     if let Err(e) = out.finish() {
+        if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
         eprintln!("error: finishing output: {e}");
         return ExitCode::from(exit::IO);
     }

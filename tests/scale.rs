@@ -115,3 +115,27 @@ fn dataset_is_identical_for_any_thread_count_and_chunk_size() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn filter_into_a_closed_pipe_stops_quietly() {
+    // `claimex extract … -o - | head`: the reader went away; like `split`, not an error.
+    let Some(data) = sample(100) else { return };
+    let mut child = Command::new(BIN)
+        .args(["extract", "--input-format", "jsonl", "-", "-o", "-", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&data);
+    });
+    let mut first = [0u8; 100];
+    std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"), "{}", String::from_utf8_lossy(&out.stderr));
+}
