@@ -13,13 +13,16 @@
 //! [`metadata::MetadataRule`], …). Adding a kind is adding one type and one arm in
 //! [`RuleSet::compile_rule`].
 
+pub mod attribution;
 pub mod block;
 pub mod docs;
 pub mod error;
 pub mod examples;
 pub mod lexicon;
 pub mod metadata;
+pub mod quote;
 pub mod segment;
+pub mod sources;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -41,7 +44,7 @@ pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 pub const DFA_SIZE_LIMIT: usize = 8 << 20;
 
 /// The kinds a rule can have.
-pub const KINDS: &[&str] = &["block", "metadata"];
+pub const KINDS: &[&str] = &["block", "metadata", "quote", "attribution"];
 
 /// Rule status, as in ruff: `stable` rules are on by default, `preview` ones are run and
 /// reported but may change, `off` ones are loaded and tested but not applied.
@@ -93,6 +96,62 @@ pub struct RawRule {
     /// `metadata` rules: the metadata field filled from the `value` capture group.
     #[serde(default)]
     pub field: Option<Spanned<String>>,
+    /// `quote` and `attribution` rules: regex over the sentence text before the mark or cue.
+    #[serde(default)]
+    pub before: Option<Spanned<String>>,
+    /// `quote` and `attribution` rules: regex over the sentence text after the mark or cue.
+    #[serde(default)]
+    pub after: Option<Spanned<String>>,
+    /// `quote` and `attribution` rules: higher runs first (default 0).
+    #[serde(default)]
+    pub priority: Option<i32>,
+    /// `quote` rules: the kind given (`direct`, `partial`, `term`).
+    #[serde(default)]
+    pub quote_kind: Option<Spanned<String>>,
+    /// `quote` rules: regex over the quoted text.
+    #[serde(default)]
+    pub inside: Option<Spanned<String>>,
+    /// `quote` rules: fewest words inside the marks.
+    #[serde(default)]
+    pub min_words: Option<usize>,
+    /// `quote` rules: whether the quotation must (or must not) be an attribution's content.
+    #[serde(default)]
+    pub attributed: Option<bool>,
+    /// `attribution` rules: cue readings the rule applies to (`verb`, `noun`, `prep`).
+    #[serde(default)]
+    pub cues: Option<Vec<Spanned<String>>>,
+    /// `attribution` rules: regex the cue text must match.
+    #[serde(default)]
+    pub cue_pattern: Option<Spanned<String>>,
+    /// `attribution` rules: lemmas the rule applies to.
+    #[serde(default)]
+    pub lemmas: Option<Vec<String>>,
+    /// `attribution` rules: veto regex over the text before the cue.
+    #[serde(default)]
+    pub not_before: Option<Spanned<String>>,
+    /// `attribution` rules: veto regex over the text after the cue.
+    #[serde(default)]
+    pub not_after: Option<Spanned<String>>,
+    /// `attribution` rules: where the source comes from (`group`, `left`, `right`, …).
+    #[serde(default)]
+    pub source_from: Option<Spanned<String>>,
+    /// `attribution` rules: where the content comes from (`group`, `right`, `left`, …).
+    #[serde(default)]
+    pub content_from: Option<Spanned<String>>,
+    /// `attribution` rules: a fixed source kind.
+    #[serde(default)]
+    pub source_kind: Option<Spanned<String>>,
+    /// `attribution` rules: a fixed content kind.
+    #[serde(default)]
+    pub content_kind: Option<Spanned<String>>,
+    /// `attribution` rules: whether the rule reads cues inside a quotation (default false:
+    /// a nested attribution belongs to the quoted speaker).
+    #[serde(default)]
+    pub in_quotes: Option<bool>,
+    /// `attribution` rules: the content holds the speaker's words whatever cues stand in
+    /// them (a transcript line): it is not cut at a later cue of the sentence.
+    #[serde(default)]
+    pub nests: Option<bool>,
     /// Texts the rule must match, with the expected span and fields.
     #[serde(default)]
     pub examples: Vec<Spanned<RawExample>>,
@@ -171,6 +230,16 @@ pub struct RuleSet {
     pub metadata: Vec<metadata::MetadataRule>,
     /// Segmentation lexicons, compiled.
     pub segment: segment::SegmentLexicons,
+    /// Quotation-kind rules, by priority then load order.
+    pub quotes: Vec<quote::QuoteRule>,
+    /// The quotation-mark table.
+    pub quote_marks: quote::QuoteMarks,
+    /// Attribution rules, by priority then load order.
+    pub attributions: Vec<attribution::AttributionRule>,
+    /// The reporting-cue lexicon.
+    pub cues: attribution::CueLexicon,
+    /// The source lexicons.
+    pub sources: sources::SourceLexicons,
     /// sha256 of the effective rule files (paths and contents), hex.
     pub hash: String,
     /// Where the rules came from (`built-in` or a directory).
@@ -262,12 +331,20 @@ impl RuleSet {
             }
         }
         let segment = segment::SegmentLexicons::compile(&lexicons, files, &shown, &mut errors);
+        let quote_marks = quote::QuoteMarks::compile(&lexicons, files, &mut errors);
+        let cues = attribution::CueLexicon::compile(&lexicons, files, &mut errors);
+        let sources = sources::SourceLexicons::compile(&lexicons, files, &mut errors);
         let mut set = RuleSet {
             rules: Vec::new(),
             lexicons: BTreeMap::new(),
             blocks: Vec::new(),
             metadata: Vec::new(),
             segment,
+            quotes: Vec::new(),
+            quote_marks,
+            attributions: Vec::new(),
+            cues,
+            sources,
             hash: hash_files(files),
             origin: origin.to_string(),
         };
@@ -306,6 +383,8 @@ impl RuleSet {
             }
         }
         set.lexicons = lexicons;
+        set.quotes.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        set.attributions.sort_by_key(|r| std::cmp::Reverse(r.priority));
         if errors.is_empty() { Ok(set) } else { Err(RuleErrors(errors)) }
     }
 
@@ -321,6 +400,16 @@ impl RuleSet {
             "metadata" => {
                 if let Some(r) = metadata::MetadataRule::compile(ctx, rule, index, errors) {
                     self.metadata.push(r);
+                }
+            }
+            "quote" => {
+                if let Some(r) = quote::QuoteRule::compile(ctx, rule, index, errors) {
+                    self.quotes.push(r);
+                }
+            }
+            "attribution" => {
+                if let Some(r) = attribution::AttributionRule::compile(ctx, rule, index, errors) {
+                    self.attributions.push(r);
                 }
             }
             other => errors.push(ctx.error(rule.kind.span(), format!("unknown rule kind `{other}`; expected one of {}", KINDS.join(", ")))),

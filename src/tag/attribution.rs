@@ -1,9 +1,665 @@
-//! Attribution (source, cue, content). Not built yet: see the quotations-and-attributions
-//! issue.
+//! Attribution (PARC: source, cue, content) from the `attribution` rules of
+//! `rules/attribution/`.
+//!
+//! 1. One Aho-Corasick pass over the document finds every reporting cue of
+//!    `lexicons/reporting_verbs.txt` (the prefilter: a sentence without a cue is never
+//!    looked at again).
+//! 2. For each cue, the rules that accept one of its readings are tried by priority; the
+//!    first whose `before`/`after` context holds gives source, content and hedge (from
+//!    named groups or the strategies of [`crate::rules::attribution`]).
+//! 3. In a sentence with several attributions, a content that runs into the clause of a
+//!    later cue is cut there (`questioned X and emphasized Y` → two contents).
+//! 4. Contents that cut a quotation are widened to the whole quotation, so a quotation over
+//!    several sentences is one content (`“A. B,” she said.`).
+//! 5. Sources are resolved ([`super::sources`]), quotations linked to their attribution,
+//!    quotations with no cue of their own inherit the speaker of the attributed quotation
+//!    just before them (with a note), and quotation kinds are decided.
+//!
+//! Cost is linear in the document: the cue scan is one pass, each cue tries a bounded set
+//! of anchored regexes over its own sentence, and pronoun resolution looks back a fixed
+//! window.
 
-use super::{AttributionTag, Context, QuoteTag};
+use std::ops::Range;
+
+use super::sources::{self, Names, Tok};
+use super::{AttributionTag, Context, QuoteTag, quotes};
+use crate::rules::Status;
+use crate::rules::attribution::{AttributionRule, ContentFrom, CueHit, CueReading, SourceFrom};
+use crate::rules::quote::QuoteMarks;
+use crate::rules::sources::Boundary;
+use crate::segment::BlockKind;
+
+/// Note on a quotation that inherits its speaker.
+pub const NOTE_INHERITED: &str = "speaker inherited from the attributed quotation before it (no cue of its own)";
+
+/// An attribution being built.
+#[derive(Debug, Clone)]
+struct Cand {
+    sentence: usize,
+    clause_start: usize,
+    source: Option<Range<usize>>,
+    cue: Range<usize>,
+    reading: CueReading,
+    content: Range<usize>,
+    hedge: Option<String>,
+    rule: usize,
+    source_kind: Option<String>,
+    content_kind: Option<String>,
+    reasoning: Vec<String>,
+    /// What a relative-pronoun source stands for.
+    antecedent: Option<Range<usize>>,
+    /// End of the content before continuing quotations were added to it.
+    own_end: usize,
+    /// The content is not cut at later cues.
+    nests: bool,
+}
 
 /// Find the attributions of a document and link quotations to them.
-pub fn tag(_ctx: &Context, _quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
-    Vec::new()
+pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
+    let hits = ctx.rules.cues.find(ctx.text);
+    let mut cands: Vec<Cand> = Vec::new();
+    let mut hi = 0;
+    for (si, s) in ctx.seg.sentences.iter().enumerate() {
+        while hi < hits.len() && hits[hi].range.start < s.range.start {
+            hi += 1;
+        }
+        let lo = hi;
+        while hi < hits.len() && hits[hi].range.end <= s.range.end {
+            hi += 1;
+        }
+        if lo == hi || matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate) {
+            continue;
+        }
+        let toks = sources::tokenize(ctx.text, s.range.clone());
+        let first = cands.len();
+        for h in &hits[lo..hi] {
+            if let Some(c) = first_rule(ctx, si, h, &toks, &cands[first..], quotes) {
+                cands.push(c);
+            }
+        }
+        cut_contents(ctx.text, &mut cands[first..]);
+    }
+    for c in &mut cands {
+        c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes, &ctx.rules.quote_marks);
+        c.own_end = c.content.end;
+    }
+    extend_over_continuations(ctx, &mut cands, quotes);
+    finish(ctx, cands, quotes)
+}
+
+/// Try the rules on one cue; the first that holds wins.
+fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
+    let cue_text = ctx.text[h.range.clone()].to_lowercase();
+    // a capitalised cue inside a sentence is a name (`the United States`, `Islamic State`)
+    // unless the sentence is a title in capitalised words
+    let s = &ctx.seg.sentences[si].range;
+    if ctx.text[h.range.clone()].starts_with(char::is_uppercase)
+        && ctx.text[s.start..h.range.start].chars().any(char::is_alphanumeric)
+        && !title_case(&ctx.text[s.clone()])
+    {
+        return None;
+    }
+    let quoted = quotes.iter().any(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
+    for rule in &ctx.rules.attributions {
+        if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
+            continue;
+        }
+        for reading in &ctx.rules.cues.readings[h.form] {
+            if rule.accepts(reading, &cue_text)
+                && let Some(c) = apply(ctx, rule, si, h.range.clone(), reading, toks, prev, quotes)
+            {
+                return Some(c);
+            }
+        }
+    }
+    None
+}
+
+/// Whether most words of a sentence are capitalised (a headline).
+fn title_case(s: &str) -> bool {
+    let words: Vec<&str> = s.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
+    let caps = words.iter().filter(|w| w.starts_with(char::is_uppercase)).count();
+    words.len() >= 2 && caps * 10 >= words.len() * 7
+}
+
+/// Index of the first token starting at or after byte `b`.
+fn tok_at(toks: &[Tok], b: usize) -> usize {
+    toks.partition_point(|t| t.range.start < b)
+}
+
+/// Span of a token range.
+fn span(toks: &[Tok], r: Range<usize>) -> Range<usize> {
+    toks[r.start].range.start..toks[r.end - 1].range.end
+}
+
+/// Apply one rule to one cue.
+#[allow(clippy::too_many_arguments)]
+fn apply(
+    ctx: &Context,
+    rule: &AttributionRule,
+    si: usize,
+    cue: Range<usize>,
+    reading: &CueReading,
+    toks: &[Tok],
+    prev: &[Cand],
+    quotes: &[QuoteTag],
+) -> Option<Cand> {
+    let text = ctx.text;
+    let s = ctx.seg.sentences[si].range.clone();
+    let before = &text[s.start..cue.start];
+    let after = &text[cue.end..s.end];
+    let bcaps = match &rule.before {
+        Some(re) => Some(re.captures(before)?),
+        None => None,
+    };
+    let acaps = match &rule.after {
+        Some(re) => Some(re.captures(after)?),
+        None => None,
+    };
+    if rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) || rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) {
+        return None;
+    }
+    let b_start = bcaps.as_ref().map_or(cue.start, |c| s.start + c.get(0).map_or(before.len(), |m| m.start()));
+    let a_end = acaps.as_ref().map_or(cue.end, |c| cue.end + c.get(0).map_or(0, |m| m.end()));
+    // a group from `before`, `after`, or both (a content split by its cue: the union)
+    let group = |name: &str| -> Option<Range<usize>> {
+        let b = bcaps.as_ref().and_then(|c| c.name(name)).map(|m| s.start + m.start()..s.start + m.end());
+        let a = acaps.as_ref().and_then(|c| c.name(name)).map(|m| cue.end + m.start()..cue.end + m.end());
+        let r = match (b, a) {
+            (Some(b), Some(a)) => b.start..a.end,
+            (b, a) => b.or(a)?,
+        };
+        let r = if name == "source" { trim_source(text, r) } else { trim(text, r) };
+        Some(r).filter(|r| text[r.clone()].chars().any(char::is_alphanumeric))
+    };
+    let lex = &ctx.rules.sources;
+    let mut reasoning = Vec::new();
+    let mut antecedent = None;
+    let mut hedge = group("hedge").map(|r| text[r].to_string());
+    let from_prev = |reasoning: &mut Vec<String>, hedge: &mut Option<String>| -> Option<Range<usize>> {
+        let p = prev.iter().rev().find(|p| p.cue.start < cue.start && p.source.is_some())?;
+        reasoning.push(format!("coordinated cue: source shared with the cue `{}` before it", &text[p.cue.clone()]));
+        if hedge.is_none() {
+            hedge.clone_from(&p.hedge);
+        }
+        p.source.clone()
+    };
+    let from_subject = |reasoning: &mut Vec<String>| -> Option<Range<usize>> {
+        let starter = |w: &str| ctx.rules.segment.is_starter(w);
+        let r = sources::subject(text, toks, tok_at(toks, b_start), lex, &starter)?;
+        reasoning.push("source: the subject of the clause".to_string());
+        Some(span(toks, r))
+    };
+    let source = if let Some(r) = group("source") {
+        let r = first_words(text, r, sources::MAX_SOURCE_WORDS);
+        if !valid_source(text, r.clone(), lex) {
+            return None;
+        }
+        reasoning.push(format!("source from the rule's `source` group: `{}`", &text[r.clone()]));
+        Some(r)
+    } else {
+        match rule.source_from {
+            SourceFrom::Group | SourceFrom::None => None,
+            SourceFrom::Left => {
+                let ti = tok_at(toks, b_start);
+                let ci = tok_at(toks, cue.start);
+                let found = sources::walk_left(text, toks, ti, lex).map(|r| span(toks, r)).or_else(|| appositive(text, toks, ti, lex));
+                let found = match found {
+                    Some(r) => {
+                        reasoning.push(format!("source read leftwards from the cue: `{}`", &text[r.clone()]));
+                        Some(r)
+                    }
+                    // `Smith, who said …`: the relative pronoun is the source, its antecedent
+                    // what it resolves to
+                    None if ti > 0 && toks[ti - 1].word && lex.boundary(&text[toks[ti - 1].range.clone()]) == Some(Boundary::Relative) => {
+                        let r = toks[ti - 1].range.clone();
+                        let mut k = ti - 1;
+                        if k > 0 && !toks[k - 1].word && &text[toks[k - 1].range.clone()] == "," {
+                            k -= 1;
+                        }
+                        antecedent = sources::walk_left(text, toks, k, lex).map(|a| span(toks, a));
+                        reasoning.push(format!("source: the relative pronoun `{}`", &text[r.clone()]));
+                        Some(r)
+                    }
+                    None if ends_with_conj(&text[s.start..b_start], lex) => {
+                        from_prev(&mut reasoning, &mut hedge).or_else(|| from_subject(&mut reasoning))
+                    }
+                    // the context pattern took the head noun for an adverb (`the family said`)
+                    None if ci == ti + 1 && text[toks[ti].range.clone()].ends_with("ly") => {
+                        let r = sources::walk_left(text, toks, ci, lex).map(|r| span(toks, r))?;
+                        reasoning.push(format!("source read leftwards from the cue: `{}`", &text[r.clone()]));
+                        Some(r)
+                    }
+                    None => None,
+                };
+                let r = found?;
+                // a bare verb form agrees with a plural or personal subject only (`critics say`,
+                // `I trust`), which keeps nouns such as `mutual trust` out
+                if reading.pos == "verb" && cue_text_is_base(text, &cue, reading) && !plural_or_personal(text, r.clone(), lex) {
+                    return None;
+                }
+                Some(r)
+            }
+            SourceFrom::Right => {
+                // the `after` pattern is a guard here: the phrase is read from the cue on
+                let r = span(toks, sources::walk_right(text, toks, tok_at(toks, cue.end), lex)?);
+                reasoning.push(format!("source read rightwards from the cue: `{}`", &text[r.clone()]));
+                Some(r)
+            }
+            SourceFrom::Subject | SourceFrom::Previous => {
+                Some(from_prev(&mut reasoning, &mut hedge).or_else(|| from_subject(&mut reasoning))?)
+            }
+            SourceFrom::Context => context_source(ctx, si, cue.start, toks, &mut reasoning),
+        }
+    };
+    let content = if let Some(r) = group("content") {
+        r
+    } else {
+        let r = match rule.content_from {
+            ContentFrom::Group => return None,
+            ContentFrom::Right => a_end..s.end,
+            ContentFrom::Left => {
+                let end = source.as_ref().filter(|r| r.end <= cue.start).map_or(b_start, |r| r.start);
+                s.start..end
+            }
+            ContentFrom::NextQuote => {
+                let limit = ctx.seg.sentences.get(si + 1).map_or(s.end, |n| n.range.end);
+                let q = quotes.iter().find(|q| q.range.start >= cue.end && q.range.start < limit)?;
+                with_marks(text, q.range.clone(), &ctx.rules.quote_marks)
+            }
+            ContentFrom::PreviousQuote => {
+                let from = si.checked_sub(1).map_or(s.start, |p| ctx.seg.sentences[p].range.start);
+                let q = quotes.iter().rev().find(|q| q.range.end <= cue.start && q.range.end > from)?;
+                with_marks(text, q.range.clone(), &ctx.rules.quote_marks)
+            }
+        };
+        trim(text, r)
+    };
+    if !text[content.clone()].chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    // a content read from both sides of its cue surrounds the source; any other may not
+    // overlap it
+    let surrounds = content.start < cue.start && content.end > cue.end;
+    if let Some(src) = &source
+        && !surrounds
+        && (src.start < content.end && content.start < src.end)
+    {
+        return None;
+    }
+    if hedge.is_none() {
+        // between the source and the cue, and the cue with a following `to` (`is said to`)
+        let from = source.as_ref().filter(|r| r.end <= cue.start).map_or(b_start, |r| r.end).min(cue.start);
+        let to = if after.starts_with(" to ") { cue.end + 3 } else { cue.end };
+        hedge = find_hedge(&text[from..to], &lex.hedges);
+    }
+    // where the clause of this cue begins: its source when read beside it, else the
+    // context before the cue (`and` of a coordinated cue)
+    let adjacent = matches!(rule.source_from, SourceFrom::Left | SourceFrom::Group)
+        && !reasoning.iter().any(|r| r.starts_with("coordinated") || r.starts_with("source: the subject"));
+    let clause_start = source.as_ref().filter(|r| adjacent && r.start < cue.start).map_or(b_start, |r| r.start.min(b_start));
+    Some(Cand {
+        sentence: si,
+        clause_start,
+        source,
+        cue,
+        reading: reading.clone(),
+        content,
+        hedge,
+        rule: rule.rule,
+        source_kind: rule.source_kind.clone(),
+        content_kind: rule.content_kind.clone(),
+        reasoning,
+        antecedent,
+        own_end: 0,
+        nests: rule.nests,
+    })
+}
+
+/// `Smith, a spokesman for the agency, said`: when the cue follows a comma, read the
+/// source before the appositive and keep the appositive in the span.
+fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::SourceLexicons) -> Option<Range<usize>> {
+    let comma = |i: usize| !toks[i].word && &text[toks[i].range.clone()] == ",";
+    if ti < 3 || !comma(ti - 1) {
+        return None;
+    }
+    let k = (ti.saturating_sub(26)..ti - 1).rev().find(|&i| comma(i))?;
+    if k + 1 >= ti - 1 || (k + 1..ti - 1).any(|i| !toks[i].word && !matches!(&text[toks[i].range.clone()], "-" | "." | "(" | ")")) {
+        return None;
+    }
+    let r = sources::walk_left(text, toks, k, lex)?;
+    Some(toks[r.start].range.start..toks[ti - 2].range.end)
+}
+
+/// The first `n` words of a range (a long `according to` source keeps its head).
+fn first_words(text: &str, r: Range<usize>, n: usize) -> Range<usize> {
+    let toks = sources::tokenize(text, r.clone());
+    match toks.iter().filter(|t| t.word).nth(n - 1) {
+        Some(t) if t.range.end < r.end => r.start..t.range.end,
+        _ => r,
+    }
+}
+
+/// Whether a source given by a rule's group reads as a noun phrase: not too long, and no
+/// clause boundary word inside.
+fn valid_source(text: &str, r: Range<usize>, lex: &crate::rules::sources::SourceLexicons) -> bool {
+    let toks = sources::tokenize(text, r);
+    let words: Vec<&str> = toks.iter().filter(|t| t.word).map(|t| &text[t.range.clone()]).collect();
+    !words.is_empty()
+        && words.len() <= sources::MAX_SOURCE_WORDS
+        && words.iter().any(|w| lex.boundary(w).is_none())
+        && !words.iter().any(|w| lex.boundary(w) == Some(crate::rules::sources::Boundary::Stop))
+        && !matches!(lex.boundary(words[0]), Some(Boundary::Join | Boundary::Conj | Boundary::Relative))
+}
+
+/// Whether the cue is written in its bare form (`say`, `call for`): the lemma itself.
+fn cue_text_is_base(text: &str, cue: &Range<usize>, reading: &CueReading) -> bool {
+    text[cue.clone()].eq_ignore_ascii_case(&reading.lemma)
+}
+
+/// Whether a source can be the subject of a bare verb form: a plural (`-s`), a personal
+/// pronoun (`I`, `we`, `you`, `they`), an anonymous group or a capitalised name.
+fn plural_or_personal(text: &str, r: Range<usize>, lex: &crate::rules::sources::SourceLexicons) -> bool {
+    let src = text[r].trim();
+    let head = src.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(src);
+    let lower = head.to_lowercase();
+    lex.plural_subjects.contains(&lower)
+        || (lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("’s") && !lower.ends_with("'s"))
+        || lex.is_anonymous(&src.to_lowercase())
+        || head.chars().next().is_some_and(char::is_uppercase) && src.split_whitespace().count() > 1
+}
+
+/// Whether text ends with a coordinating conjunction (`…, and`).
+fn ends_with_conj(s: &str, lex: &crate::rules::sources::SourceLexicons) -> bool {
+    let t = s.trim_end().trim_end_matches(',').trim_end();
+    let last = t.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(t);
+    lex.boundary(last) == Some(Boundary::Conj)
+}
+
+/// A possessor just before a nominal cue (`Xi’s appeal`, `his claim`), or a speech or
+/// document with a possessor mentioned earlier in the sentence or the two sentences before
+/// it in the same block (`in Xi’s speech … an appeal that`).
+fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reasoning: &mut Vec<String>) -> Option<Range<usize>> {
+    let lex = &ctx.rules.sources;
+    let text = ctx.text;
+    let ti = tok_at(toks, cue_start);
+    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || lex.possessives.contains(&w.to_lowercase());
+    for back in 1..=2 {
+        if ti >= back && toks[ti - back].word && is_poss(&text[toks[ti - back].range.clone()]) {
+            let r = span(toks, sources::possessor(text, toks, ti - back, lex));
+            reasoning.push(format!("source: the possessor before the cue, `{}`", &text[r.clone()]));
+            return Some(r);
+        }
+    }
+    let block = ctx.seg.sentences[si].block;
+    for sj in (si.saturating_sub(2)..=si).rev() {
+        let sent = &ctx.seg.sentences[sj];
+        if sent.block != block {
+            continue;
+        }
+        let owned;
+        let ts: &[Tok] = if sj == si {
+            &toks[..ti]
+        } else {
+            owned = sources::tokenize(text, sent.range.clone());
+            &owned
+        };
+        for i in (1..ts.len()).rev() {
+            let w = &text[ts[i].range.clone()];
+            if ts[i].word && lex.is_document(&w.to_lowercase()) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
+                let start = sources::possessor(text, ts, i - 1, lex).start;
+                let r = ts[start].range.start..ts[i].range.end;
+                reasoning.push(format!("source: the speech or document mentioned before, `{}`", &text[r.clone()]));
+                return Some(r);
+            }
+        }
+    }
+    None
+}
+
+/// The first hedge of the lexicon in `s`, as a whole word or phrase.
+fn find_hedge(s: &str, hedges: &[String]) -> Option<String> {
+    let lower = s.to_ascii_lowercase();
+    for h in hedges {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(h.as_str()) {
+            let a = from + i;
+            let b = a + h.len();
+            let edge_a = lower[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+            let edge_b = lower[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+            if edge_a && edge_b && s.is_char_boundary(a) && s.is_char_boundary(b) {
+                return Some(s[a..b].to_string());
+            }
+            from = b;
+        }
+    }
+    None
+}
+
+/// Trim a content or source range: spaces, a leading `that`, `:` or `,`, trailing
+/// punctuation outside quotation marks.
+fn trim(text: &str, r: Range<usize>) -> Range<usize> {
+    let mut a = r.start;
+    let mut b = r.end.max(a);
+    loop {
+        let s = &text[a..b];
+        let t = s.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–'));
+        let t = match t.strip_prefix("that ") {
+            Some(rest) if !rest.is_empty() => rest,
+            _ => t,
+        };
+        if t.len() == s.len() {
+            break;
+        }
+        a = b - t.len();
+    }
+    loop {
+        let s = &text[a..b];
+        let t = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–' | '.'));
+        let t = t.strip_suffix(" and").or_else(|| t.strip_suffix(" but")).unwrap_or(t);
+        if t.len() == s.len() {
+            break;
+        }
+        b = a + t.len();
+    }
+    a..b
+}
+
+/// Trim a source: spaces and commas (a final period may close an abbreviation).
+fn trim_source(text: &str, r: Range<usize>) -> Range<usize> {
+    let s = &text[r.clone()];
+    let t = s.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+    let a = r.start + (s.len() - t.len());
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || c == ',');
+    a..a + t.len()
+}
+
+/// A quotation's range with its marks.
+fn with_marks(text: &str, r: Range<usize>, marks: &QuoteMarks) -> Range<usize> {
+    let a = r.start - marks.mark_before(&text[..r.start]).map_or(0, str::len);
+    let b = r.end + marks.mark_at(&text[r.end..]).map_or(0, str::len);
+    a..b
+}
+
+/// Widen a content that cuts a quotation to the whole quotation with its marks.
+fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> Range<usize> {
+    for q in quotes {
+        let m = with_marks(text, q.range.clone(), marks);
+        if m.start < c.end && c.start < m.end && (m.start < c.start || m.end > c.end) {
+            // only when the content begins or ends inside the quotation
+            let starts_inside = c.start > m.start && c.start < m.end;
+            let ends_inside = c.end > m.start && c.end < m.end;
+            if starts_inside || ends_inside {
+                c = c.start.min(m.start)..c.end.max(m.end);
+            }
+        }
+    }
+    c
+}
+
+/// Cut contents that run into the clause of a later cue of the same sentence.
+fn cut_contents(text: &str, cands: &mut [Cand]) {
+    for i in 0..cands.len() {
+        if cands[i].nests {
+            continue;
+        }
+        let mut end = cands[i].content.end;
+        for j in 0..cands.len() {
+            let (a, b) = (&cands[i], &cands[j]);
+            if i != j && b.cue.start > a.cue.start && b.clause_start > a.content.start && b.clause_start < end {
+                end = b.clause_start;
+            }
+        }
+        if end < cands[i].content.end {
+            let r = trim(text, cands[i].content.start..end);
+            if text[r.clone()].chars().any(char::is_alphanumeric) {
+                cands[i].content = r;
+            }
+        }
+    }
+}
+
+/// Whether quotation `q` opens its sentence.
+fn opens_sentence(ctx: &Context, q: &QuoteTag) -> bool {
+    let Some(&si) = q.sentences.first() else { return false };
+    let s = &ctx.seg.sentences[si];
+    !ctx.text[s.range.start..q.range.start.max(s.range.start)].chars().any(char::is_alphanumeric)
+}
+
+/// A quotation that opens its sentence, with no cue of its own, right after an attributed
+/// quotation of the same paragraph continues it: `“A,” she said. “B.”` gives one
+/// attribution whose content runs to the end of `B` (the quotation gets a note saying its
+/// speaker is inherited).
+fn extend_over_continuations(ctx: &Context, cands: &mut [Cand], quotes: &[QuoteTag]) {
+    let marks = &ctx.rules.quote_marks;
+    let block = |q: &QuoteTag| q.sentences.first().map(|&s| ctx.seg.sentences[s].block);
+    for qi in 1..quotes.len() {
+        let q = &quotes[qi];
+        let inside = |c: &Cand| c.content.start <= q.range.start && q.range.end <= c.content.end;
+        if cands.iter().any(inside) || !opens_sentence(ctx, q) {
+            continue;
+        }
+        let prev = &quotes[qi - 1];
+        if block(prev) != block(q) {
+            continue;
+        }
+        let Some(ci) = cands.iter().position(|c| c.content.start <= prev.range.start && prev.range.end <= c.content.end) else { continue };
+        if cands.iter().any(|c| c.cue.start >= prev.range.end && c.cue.start < q.range.start && c.sentence != cands[ci].sentence) {
+            continue;
+        }
+        let end = with_marks(ctx.text, q.range.clone(), marks).end;
+        if end > cands[ci].content.end {
+            cands[ci].content.end = end;
+            cands[ci].reasoning.push("content runs on over the quotation that continues it".to_string());
+        }
+    }
+}
+
+/// Resolve sources, link and classify quotations, build the tags.
+fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
+    let names = if cands.is_empty() { Names::default() } else { Names::build(ctx) };
+    let mut out = Vec::with_capacity(cands.len());
+    let mut attributed = vec![false; quotes.len()];
+    for (ai, c) in cands.into_iter().enumerate() {
+        let mut reasoning = c.reasoning;
+        let (kind, resolved) = match c.antecedent.as_ref().or(c.source.as_ref()) {
+            Some(r) => {
+                if c.antecedent.is_some() {
+                    reasoning.push(format!("the relative pronoun stands for `{}`", &ctx.text[r.clone()]));
+                }
+                let res = sources::resolve(ctx, &names, r.clone(), c.sentence);
+                reasoning.extend(res.reasoning);
+                (res.kind, res.name)
+            }
+            None => {
+                reasoning.push("no source: an agentless construction".to_string());
+                (c.source_kind.clone().unwrap_or_else(|| "unknown".into()), None)
+            }
+        };
+        let content_kind = c.content_kind.clone().unwrap_or_else(|| {
+            let between = [Some(c.cue.clone()), c.source.clone()];
+            content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
+        });
+        for (qi, q) in quotes.iter_mut().enumerate() {
+            if q.range.start >= c.content.start && q.range.end <= c.content.end && q.attribution.is_none() {
+                q.attribution = Some(ai);
+                q.speaker = c.source.clone();
+                q.speaker_resolved = resolved.clone().or_else(|| c.source.as_ref().map(|r| ctx.text[r.clone()].to_string()));
+                attributed[qi] = true;
+                if q.range.start >= c.own_end {
+                    q.note = Some(match &q.note {
+                        Some(n) => format!("{n}; {NOTE_INHERITED}"),
+                        None => NOTE_INHERITED.to_string(),
+                    });
+                }
+            }
+        }
+        out.push(AttributionTag {
+            sentence: c.sentence,
+            source: c.source,
+            source_resolved: resolved,
+            source_kind: kind,
+            cue: c.cue,
+            cue_lemma: c.reading.lemma,
+            cue_class: c.reading.class,
+            content: c.content,
+            content_kind,
+            hedge: c.hedge,
+            rule: ctx.rules.rules[c.rule].id.clone(),
+            reasoning,
+        });
+    }
+    inherit_speakers(ctx, &out, quotes, &mut attributed);
+    quotes::classify(ctx, quotes, &attributed);
+    out
+}
+
+/// direct when the content is quotations only (the cue and source of a split quotation
+/// aside), mixed when it holds one, else indirect.
+fn content_kind(text: &str, c: &Range<usize>, skip: &[Option<Range<usize>>], quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
+    let mut cover: Vec<Range<usize>> =
+        quotes.iter().map(|q| with_marks(text, q.range.clone(), marks)).filter(|m| m.start >= c.start && m.end <= c.end).collect();
+    if cover.is_empty() {
+        return "indirect".into();
+    }
+    cover.extend(skip.iter().flatten().filter(|r| r.start >= c.start && r.end <= c.end).cloned());
+    let outside = text[c.clone()].char_indices().any(|(i, ch)| {
+        let at = c.start + i;
+        ch.is_alphanumeric() && !cover.iter().any(|r| r.contains(&at))
+    });
+    if outside { "mixed".into() } else { "direct".into() }
+}
+
+/// A quotation with no attribution that opens its sentence inherits the speaker of the
+/// attributed quotation just before it in the same or the previous paragraph, when no
+/// other cue stands between them.
+fn inherit_speakers(ctx: &Context, atts: &[AttributionTag], quotes: &mut [QuoteTag], attributed: &mut [bool]) {
+    for qi in 1..quotes.len() {
+        if quotes[qi].attribution.is_some() {
+            continue;
+        }
+        let Some(&si) = quotes[qi].sentences.first() else { continue };
+        let sent = &ctx.seg.sentences[si];
+        if !opens_sentence(ctx, &quotes[qi]) {
+            continue;
+        }
+        let prev = &quotes[qi - 1];
+        let Some(ai) = prev.attribution else { continue };
+        let Some(&psi) = prev.sentences.first() else { continue };
+        let (pb, b) = (ctx.seg.blocks[ctx.seg.sentences[psi].block].paragraph, ctx.seg.blocks[sent.block].paragraph);
+        let between = prev.range.end..quotes[qi].range.start;
+        if b > pb + 1 || atts.iter().any(|a| a.cue.start >= between.start && a.cue.start < between.end && a.sentence != atts[ai].sentence) {
+            continue;
+        }
+        let (speaker, resolved) = (prev.speaker.clone(), prev.speaker_resolved.clone());
+        let q = &mut quotes[qi];
+        q.attribution = Some(ai);
+        q.speaker = speaker;
+        q.speaker_resolved = resolved;
+        q.note = Some(match &q.note {
+            Some(n) => format!("{n}; {NOTE_INHERITED}"),
+            None => NOTE_INHERITED.to_string(),
+        });
+        attributed[qi] = true;
+    }
 }

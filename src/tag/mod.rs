@@ -8,6 +8,7 @@
 pub mod attribution;
 pub mod claims;
 pub mod quotes;
+pub mod sources;
 
 use std::ops::Range;
 

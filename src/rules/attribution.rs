@@ -1,0 +1,320 @@
+//! `attribution` rules and the reporting-cue lexicon.
+//!
+//! The cue lexicon (`lexicons/reporting_verbs.txt`, `form | lemma | class | pos`) is
+//! compiled into one Aho-Corasick automaton: a document is scanned once and every cue
+//! candidate found; sentences without one are never looked at again (the prefilter).
+//!
+//! An `attribution` rule is a construction around a cue, as in vale: the author fills in
+//! parameters, never code.
+//!
+//! - `cues`: which readings of a cue it applies to (`verb`, `noun`, `prep`);
+//!   `cue_pattern`: a regex the cue text must match (`ing$`); `lemmas`: a list of lemmas.
+//! - `before` / `after`: regexes over the sentence text before and after the cue (anchor
+//!   them with `$` and `^`); both must match. Named groups `source`, `content` and `hedge`
+//!   give those parts directly. `not_before` / `not_after` veto the rule.
+//! - `source_from`: where the source is when no `source` group gives it — `left` (the noun
+//!   phrase before the `before` match), `right` (the noun phrase right after the cue; `after`
+//!   only guards it),
+//!   `subject` (the subject of the clause, for `…, saying`), `previous` (the source of the
+//!   previous attribution in the sentence, for coordinated cues), `context` (a possessor or
+//!   a speech mentioned just before) or `none` (agentless).
+//! - `content_from`: `group` (default), `right` (the rest of the sentence after the
+//!   `after` match), `left` (the sentence up to the source), `next-quote` (the quotation
+//!   that follows, for `he declared:`), `previous-quote` (the quotation just before, for a
+//!   sentence that is only `he said.`).
+//! - `source_kind`, `content_kind`: fixed values for agentless rules and the like.
+//! - `priority`: higher runs first (default 0); ties keep file order.
+//! - `in_quotes`: read cues inside a quotation too (default false: an attribution nested
+//!   in a quotation belongs to the quoted speaker and is not reported).
+//! - `nests`: the content is the speaker's words whatever cues stand in it (a transcript
+//!   line `CLINTON: I believe …`): it is not cut at a later cue of its sentence.
+
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use toml::Spanned;
+
+use super::{Ctx, Files, Lexicon, RawRule, RuleError};
+
+/// Cue classes (SPEC §3).
+pub const CLASSES: &[&str] = &["neutral", "assertive", "distancing", "factive", "tentative", "critical", "directive", "belief"];
+/// Cue parts of speech.
+pub const POS: &[&str] = &["verb", "noun", "prep"];
+/// Where a source may come from.
+pub const SOURCE_FROM: &[&str] = &["group", "left", "right", "subject", "previous", "context", "none"];
+/// Where a content may come from.
+pub const CONTENT_FROM: &[&str] = &["group", "right", "left", "next-quote", "previous-quote"];
+/// Source kinds (SPEC §3).
+pub const SOURCE_KINDS: &[&str] = &["person", "organization", "country", "pronoun", "anonymous", "document", "unknown"];
+/// Content kinds (SPEC §3).
+pub const CONTENT_KINDS: &[&str] = &["direct", "indirect", "mixed"];
+
+/// One reading of a cue form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueReading {
+    /// Lemma (`say`, `call for`).
+    pub lemma: String,
+    /// Class (`neutral`, …).
+    pub class: String,
+    /// `verb`, `noun` or `prep`.
+    pub pos: String,
+}
+
+/// A cue candidate found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueHit {
+    /// Byte range in the scanned text.
+    pub range: Range<usize>,
+    /// Index of its form in [`CueLexicon::readings`].
+    pub form: usize,
+}
+
+/// The compiled reporting-cue lexicon.
+#[derive(Debug, Clone, Default)]
+pub struct CueLexicon {
+    ac: Option<AhoCorasick>,
+    /// The forms, lower case, in pattern order.
+    pub forms: Vec<String>,
+    /// The readings of each form.
+    pub readings: Vec<Vec<CueReading>>,
+}
+
+impl CueLexicon {
+    /// Compile `lexicons/reporting_verbs.txt`; entry errors go to `errors`.
+    pub fn compile(lexicons: &BTreeMap<String, Lexicon>, files: &Files, errors: &mut Vec<RuleError>) -> Self {
+        let Some(lx) = lexicons.get("reporting_verbs") else { return CueLexicon::default() };
+        let src = files.get("lexicons/reporting_verbs.txt").map(String::as_str).unwrap_or("");
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut out = CueLexicon::default();
+        for e in &lx.entries {
+            let at = super::lexicon::line_offset(src, e.line);
+            if e.fields.len() != 3 {
+                errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at,
+                    format!("expected `form | lemma | class | pos`, found {} field(s) after the form", e.fields.len()),
+                ));
+                continue;
+            }
+            if !CLASSES.contains(&e.fields[1].as_str()) {
+                errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at,
+                    format!("unknown class `{}`; expected one of {}", e.fields[1], CLASSES.join(", ")),
+                ));
+                continue;
+            }
+            if !POS.contains(&e.fields[2].as_str()) {
+                errors.push(RuleError::at(&lx.path, src, at, format!("unknown pos `{}`; expected one of {}", e.fields[2], POS.join(", "))));
+                continue;
+            }
+            let form = e.text.to_lowercase();
+            let i = *index.entry(form.clone()).or_insert_with(|| {
+                out.forms.push(form);
+                out.readings.push(Vec::new());
+                out.forms.len() - 1
+            });
+            let r = CueReading { lemma: e.fields[0].clone(), class: e.fields[1].clone(), pos: e.fields[2].clone() };
+            if !out.readings[i].contains(&r) {
+                out.readings[i].push(r);
+            }
+        }
+        out.ac = AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(&out.forms).ok();
+        out
+    }
+
+    /// Every cue in `text` as a whole word (or words); where cues overlap, the longest from
+    /// the leftmost start wins. One pass over the text.
+    pub fn find(&self, text: &str) -> Vec<CueHit> {
+        let Some(ac) = &self.ac else { return Vec::new() };
+        let mut hits: Vec<CueHit> = ac
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                // word edges are checked where the form itself begins or ends with a word
+                // character (`said`), not for punctuation cues (`:`)
+                let f = self.forms[m.pattern().as_usize()].as_bytes();
+                (!f[0].is_ascii_alphanumeric() || is_word_edge(text, m.start(), true))
+                    && (!f[f.len() - 1].is_ascii_alphanumeric() || is_word_edge(text, m.end(), false))
+            })
+            .map(|m| CueHit { range: m.start()..m.end(), form: m.pattern().as_usize() })
+            .collect();
+        hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
+        let mut kept: Vec<CueHit> = Vec::with_capacity(hits.len());
+        for h in hits {
+            if kept.last().is_none_or(|k| h.range.start >= k.range.end) {
+                kept.push(h);
+            }
+        }
+        kept
+    }
+
+    /// Whether a lower-cased word or phrase is a cue form with a `verb` reading.
+    pub fn is_verb(&self, lower: &str) -> bool {
+        self.forms.iter().position(|f| f == lower).is_some_and(|i| self.readings[i].iter().any(|r| r.pos == "verb"))
+    }
+}
+
+/// Whether byte `i` of `text` is a word edge: the character on the outer side is not a
+/// letter or digit, nor a hyphen joining a compound (`value-added`).
+fn is_word_edge(text: &str, i: usize, start: bool) -> bool {
+    let c = if start { text[..i].chars().next_back() } else { text[i..].chars().next() };
+    !c.is_some_and(|c| c.is_alphanumeric() || c == '-')
+}
+
+/// Where an attribution rule takes its source from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFrom {
+    /// The `source` group.
+    Group,
+    /// The noun phrase before the `before` match.
+    Left,
+    /// The noun phrase after the `after` match.
+    Right,
+    /// The clause subject.
+    Subject,
+    /// The previous attribution's source in the sentence.
+    Previous,
+    /// A possessor or a speech mentioned just before.
+    Context,
+    /// Agentless.
+    None,
+}
+
+/// Where an attribution rule takes its content from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContentFrom {
+    /// The `content` group.
+    Group,
+    /// The rest of the sentence.
+    Right,
+    /// The sentence up to the source.
+    Left,
+    /// The quotation that follows.
+    NextQuote,
+    /// The quotation just before.
+    PreviousQuote,
+}
+
+/// A compiled `attribution` rule.
+#[derive(Debug, Clone)]
+pub struct AttributionRule {
+    /// Index of the rule in [`super::RuleSet::rules`].
+    pub rule: usize,
+    /// Cue readings it applies to.
+    pub cues: Vec<String>,
+    /// Regex the cue text must match.
+    pub cue_pattern: Option<regex::Regex>,
+    /// Lemmas it applies to (all when empty).
+    pub lemmas: HashSet<String>,
+    /// Regex over the sentence before the cue.
+    pub before: Option<regex::Regex>,
+    /// Regex over the sentence after the cue.
+    pub after: Option<regex::Regex>,
+    /// Veto over the text before the cue.
+    pub not_before: Option<regex::Regex>,
+    /// Veto over the text after the cue.
+    pub not_after: Option<regex::Regex>,
+    /// Source strategy.
+    pub source_from: SourceFrom,
+    /// Content strategy.
+    pub content_from: ContentFrom,
+    /// Fixed source kind.
+    pub source_kind: Option<String>,
+    /// Fixed content kind.
+    pub content_kind: Option<String>,
+    /// Higher runs first.
+    pub priority: i32,
+    /// Whether it reads cues inside quotations.
+    pub in_quotes: bool,
+    /// Whether its content keeps the later cues of its sentence.
+    pub nests: bool,
+}
+
+impl AttributionRule {
+    /// Compile, pushing any error.
+    pub fn compile(ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) -> Option<AttributionRule> {
+        let before_errors = errors.len();
+        let opt = |p: &Option<Spanned<String>>, errors: &mut Vec<RuleError>| p.as_ref().and_then(|p| ctx.compile_pattern(p, errors));
+        let before = opt(&raw.before, errors);
+        let after = opt(&raw.after, errors);
+        let not_before = opt(&raw.not_before, errors);
+        let not_after = opt(&raw.not_after, errors);
+        let cue_pattern = opt(&raw.cue_pattern, errors);
+        if raw.pattern.is_some() {
+            errors.push(ctx.error(raw.name.span(), "an `attribution` rule takes `before` and `after`, not `pattern`"));
+        }
+        let mut cues = Vec::new();
+        for c in raw.cues.iter().flatten() {
+            if POS.contains(&c.get_ref().as_str()) {
+                cues.push(c.get_ref().clone());
+            } else {
+                errors.push(ctx.error(c.span(), format!("unknown cue reading `{}`; expected one of {}", c.get_ref(), POS.join(", "))));
+            }
+        }
+        if cues.is_empty() && raw.cues.is_none() {
+            cues = POS.iter().map(|s| s.to_string()).collect();
+        }
+        let pick = |f: &Option<Spanned<String>>, name: &str, allowed: &[&str], default: &str, errors: &mut Vec<RuleError>| match f {
+            None => Some(default.to_string()),
+            Some(v) if allowed.contains(&v.get_ref().as_str()) => Some(v.get_ref().clone()),
+            Some(v) => {
+                errors.push(ctx.error(v.span(), format!("unknown {name} `{}`; expected one of {}", v.get_ref(), allowed.join(", "))));
+                None
+            }
+        };
+        let source_from = match pick(&raw.source_from, "source_from", SOURCE_FROM, "group", errors)?.as_str() {
+            "left" => SourceFrom::Left,
+            "right" => SourceFrom::Right,
+            "subject" => SourceFrom::Subject,
+            "previous" => SourceFrom::Previous,
+            "context" => SourceFrom::Context,
+            "none" => SourceFrom::None,
+            _ => SourceFrom::Group,
+        };
+        let content_from = match pick(&raw.content_from, "content_from", CONTENT_FROM, "group", errors)?.as_str() {
+            "right" => ContentFrom::Right,
+            "left" => ContentFrom::Left,
+            "next-quote" => ContentFrom::NextQuote,
+            "previous-quote" => ContentFrom::PreviousQuote,
+            _ => ContentFrom::Group,
+        };
+        let source_kind = match &raw.source_kind {
+            Some(_) => Some(pick(&raw.source_kind, "source_kind", SOURCE_KINDS, "", errors)?),
+            None => None,
+        };
+        let content_kind = match &raw.content_kind {
+            Some(_) => Some(pick(&raw.content_kind, "content_kind", CONTENT_KINDS, "", errors)?),
+            None => None,
+        };
+        if errors.len() > before_errors {
+            return None;
+        }
+        Some(AttributionRule {
+            rule,
+            cues,
+            cue_pattern,
+            lemmas: raw.lemmas.iter().flatten().cloned().collect(),
+            before,
+            after,
+            not_before,
+            not_after,
+            source_from,
+            content_from,
+            source_kind,
+            content_kind,
+            priority: raw.priority.unwrap_or(0),
+            in_quotes: raw.in_quotes.unwrap_or(false),
+            nests: raw.nests.unwrap_or(false),
+        })
+    }
+
+    /// Whether the rule applies to a cue reading with this text.
+    pub fn accepts(&self, reading: &CueReading, cue_text: &str) -> bool {
+        self.cues.contains(&reading.pos)
+            && (self.lemmas.is_empty() || self.lemmas.contains(&reading.lemma))
+            && self.cue_pattern.as_ref().is_none_or(|re| re.is_match(cue_text))
+    }
+}

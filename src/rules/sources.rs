@@ -1,0 +1,174 @@
+//! The source lexicons, compiled: what the attribution tagger needs to read and resolve a
+//! source (SPEC §3 `source_kind`, `source_resolved`).
+//!
+//! - `lexicons/pronouns.txt`: `pronoun | person|thing|any|self|other | singular|plural|any |
+//!   subject|object|possessive`;
+//! - `lexicons/anonymous_sources.txt`, `lexicons/document_sources.txt`: one noun or phrase a
+//!   line (lower case);
+//! - `lexicons/countries.txt`, `lexicons/organizations.txt`: `form | canonical name`,
+//!   matched as written (`US` is a country, `us` is not);
+//! - `lexicons/roles.txt`: `role | person|organization`, lower case, any case matched;
+//! - `lexicons/honorifics.txt`: titles before a name;
+//! - `lexicons/organization_words.txt`: words that make a capitalised name an organisation;
+//! - `lexicons/source_boundaries.txt`: `word | stop|join|relative|det|conj`, how a word bounds a
+//!   source read from the words beside a cue;
+//! - `lexicons/attribution_hedges.txt`: hedges on an attribution (`reportedly`).
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use super::{Files, Lexicon, RuleError};
+
+/// What a pronoun may refer to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refers {
+    /// A person.
+    Person,
+    /// An organisation, country or document.
+    Thing,
+    /// Anything.
+    Any,
+    /// The speaker or writer (`I`, `we`): not resolved.
+    SelfRef,
+    /// The addressee (`you`): not resolved.
+    Other,
+}
+
+/// How a word bounds a source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Boundary {
+    /// The source ends before it.
+    Stop,
+    /// It may join two words of a source.
+    Join,
+    /// A relative pronoun: the source runs through it after a noun that names people or
+    /// things.
+    Relative,
+    /// A determiner: opens a source.
+    Det,
+    /// A coordinating conjunction (`and`): joins two names.
+    Conj,
+}
+
+/// Compiled source lexicons.
+#[derive(Debug, Clone, Default)]
+pub struct SourceLexicons {
+    /// Lower-cased pronoun → what it refers to.
+    pub pronouns: HashMap<String, Refers>,
+    /// Lower-cased possessive determiners (`his`, `their`).
+    pub possessives: HashSet<String>,
+    /// Lower-cased pronouns that can be the subject of a bare verb form (`I`, `we`, `they`).
+    pub plural_subjects: HashSet<String>,
+    /// Lower-cased anonymous-source nouns and phrases.
+    pub anonymous: HashSet<String>,
+    /// Lower-cased document and utterance nouns.
+    pub documents: HashSet<String>,
+    /// Country form (as written) → canonical name.
+    pub countries: HashMap<String, String>,
+    /// Organisation form (as written) → canonical name.
+    pub organizations: HashMap<String, String>,
+    /// Lower-cased role → `person` or `organization`.
+    pub roles: HashMap<String, String>,
+    /// Longest role, in words.
+    pub role_words: usize,
+    /// Honorifics as written (`Dr.`, `Mr`).
+    pub honorifics: HashSet<String>,
+    /// Words that make a capitalised name an organisation.
+    pub organization_words: HashSet<String>,
+    /// Lower-cased word → how it bounds a source.
+    pub boundaries: HashMap<String, Boundary>,
+    /// Lower-cased attribution hedges, longest first.
+    pub hedges: Vec<String>,
+}
+
+impl SourceLexicons {
+    /// Compile from loaded lexicons; entry errors go to `errors`.
+    pub fn compile(lexicons: &BTreeMap<String, Lexicon>, files: &Files, errors: &mut Vec<RuleError>) -> Self {
+        let mut out = SourceLexicons::default();
+        let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).map(String::as_str).unwrap_or("");
+        if let Some(lx) = lexicons.get("pronouns") {
+            errors.extend(lx.check_fields(src("pronouns"), 3, Some(&["person", "thing", "any", "self", "other"])));
+            for e in &lx.entries {
+                let w = e.text.to_lowercase();
+                match e.fields.get(2).map(String::as_str) {
+                    Some("possessive") => {
+                        out.possessives.insert(w.clone());
+                    }
+                    Some("subject") if e.fields.get(1).is_some_and(|n| n != "singular") || w == "i" => {
+                        out.plural_subjects.insert(w.clone());
+                    }
+                    _ => {}
+                }
+                let r = match e.fields.first().map(String::as_str) {
+                    Some("person") => Refers::Person,
+                    Some("thing") => Refers::Thing,
+                    Some("self") => Refers::SelfRef,
+                    Some("other") => Refers::Other,
+                    _ => Refers::Any,
+                };
+                out.pronouns.insert(e.text.to_lowercase(), r);
+            }
+        }
+        let lower_set = |name: &str| -> HashSet<String> {
+            lexicons.get(name).map(|lx| lx.words().map(str::to_lowercase).collect()).unwrap_or_default()
+        };
+        out.anonymous = lower_set("anonymous_sources");
+        out.documents = lower_set("document_sources");
+        let as_written = |name: &str, errors: &mut Vec<RuleError>| -> HashMap<String, String> {
+            let Some(lx) = lexicons.get(name) else { return HashMap::new() };
+            errors.extend(lx.check_fields(src(name), 1, None));
+            lx.entries.iter().filter_map(|e| Some((e.text.clone(), e.fields.first()?.clone()))).collect()
+        };
+        out.countries = as_written("countries", errors);
+        out.organizations = as_written("organizations", errors);
+        if let Some(lx) = lexicons.get("roles") {
+            errors.extend(lx.check_fields(src("roles"), 1, Some(&["person", "organization"])));
+            for e in &lx.entries {
+                let role = e.text.to_lowercase();
+                out.role_words = out.role_words.max(role.split_whitespace().count());
+                out.roles.insert(role, e.fields.first().cloned().unwrap_or_default());
+            }
+        }
+        out.honorifics = lexicons.get("honorifics").map(|lx| lx.words().map(str::to_string).collect()).unwrap_or_default();
+        out.organization_words = lexicons.get("organization_words").map(|lx| lx.words().map(str::to_string).collect()).unwrap_or_default();
+        if let Some(lx) = lexicons.get("source_boundaries") {
+            errors.extend(lx.check_fields(src("source_boundaries"), 1, Some(&["stop", "join", "relative", "det", "conj"])));
+            for e in &lx.entries {
+                let b = match e.fields.first().map(String::as_str) {
+                    Some("join") => Boundary::Join,
+                    Some("relative") => Boundary::Relative,
+                    Some("det") => Boundary::Det,
+                    Some("conj") => Boundary::Conj,
+                    _ => Boundary::Stop,
+                };
+                out.boundaries.insert(e.text.to_lowercase(), b);
+            }
+        }
+        let mut hedges: Vec<String> = lower_set("attribution_hedges").into_iter().collect();
+        hedges.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        out.hedges = hedges;
+        out
+    }
+
+    /// The role kind of a lower-cased word or phrase, trying a plural `-s` too.
+    pub fn role(&self, lower: &str) -> Option<&str> {
+        self.roles.get(lower).or_else(|| lower.strip_suffix('s').and_then(|s| self.roles.get(s))).map(String::as_str)
+    }
+
+    /// Whether a lower-cased word or phrase names an anonymous source.
+    pub fn is_anonymous(&self, lower: &str) -> bool {
+        self.anonymous.contains(lower)
+    }
+
+    /// Whether a lower-cased word is a document or utterance noun.
+    pub fn is_document(&self, lower: &str) -> bool {
+        self.documents.contains(lower)
+    }
+
+    /// How a word bounds a source.
+    pub fn boundary(&self, word: &str) -> Option<Boundary> {
+        if let Some(b) = self.boundaries.get(word) {
+            return Some(*b);
+        }
+        self.boundaries.get(&word.to_lowercase()).copied()
+    }
+}

@@ -1,0 +1,574 @@
+//! Sources: reading the noun phrase beside a cue, and resolving it (SPEC §3 `source_kind`,
+//! `source_resolved`).
+//!
+//! Reading: a sentence is cut into word and punctuation tokens; a source is read leftwards
+//! from a cue (`the Japanese foreign minister ← questioned`) or rightwards after it
+//! (`said → Josh Earnest`) until punctuation or a boundary word of
+//! `lexicons/source_boundaries.txt`, at most [`MAX_SOURCE_WORDS`] words. An appositive
+//! between commas (`Smith, a spokesman for the agency, said`) is read through.
+//!
+//! Resolving, in this order: a pronoun goes to the most recent compatible mention in the
+//! current sentence and the [`RESOLVE_WINDOW`] sentences before it (a person for `he`/`she`,
+//! an organisation, country or document for `it`, anything for `they`); a possessor of a
+//! speech or document stands for it (`Xi’s speech` → `Xi`); countries and organisations
+//! take their canonical names from the lexicons; a short name takes the longest full form
+//! the document gives (`Obama` → `Barack Obama` only when the document says so), the most
+//! recent before the source when several fit; a role keeps its words without the article
+//! (`the Japanese foreign minister` → `Japanese foreign minister`); anonymous sources
+//! resolve to nothing. Every step is written to the reasoning kept for `explain`.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use super::Context;
+use crate::rules::sources::{Boundary, Refers, SourceLexicons};
+use crate::segment::BlockKind;
+
+/// Most words a source read beside a cue may have.
+pub const MAX_SOURCE_WORDS: usize = 12;
+/// How many sentences before the current one pronoun resolution looks at.
+pub const RESOLVE_WINDOW: usize = 4;
+
+/// A token: a word or one punctuation character.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    /// Byte range in the clean text.
+    pub range: Range<usize>,
+    /// Whether it is a word.
+    pub word: bool,
+}
+
+/// Cut `text[range]` into tokens. Words run through inner `’ ' - . &` followed by a letter
+/// or digit; an abbreviation keeps its final period when the sentence goes on after it.
+pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
+    let s = &text[range.clone()];
+    let mut out = Vec::new();
+    let mut it = s.char_indices().peekable();
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if !c.is_alphanumeric() {
+            out.push(Tok { range: range.start + i..range.start + i + c.len_utf8(), word: false });
+            continue;
+        }
+        let mut end = i + c.len_utf8();
+        while let Some(&(j, d)) = it.peek() {
+            if d.is_alphanumeric() {
+                end = j + d.len_utf8();
+                it.next();
+                continue;
+            }
+            if matches!(d, '’' | '\'' | '-' | '.' | '&') {
+                let after = s[j + d.len_utf8()..].chars().next();
+                if after.is_some_and(char::is_alphanumeric) {
+                    end = j + d.len_utf8();
+                    it.next();
+                    continue;
+                }
+                if d == '.' {
+                    let w = &s[i..end];
+                    let abbrev = w.contains('.') || (w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() <= 4);
+                    let goes_on = s[j + 1..].chars().any(char::is_alphanumeric);
+                    if abbrev && goes_on {
+                        end = j + 1;
+                        it.next();
+                    }
+                }
+            }
+            break;
+        }
+        out.push(Tok { range: range.start + i..range.start + end, word: true });
+    }
+    out
+}
+
+fn is_cap(w: &str) -> bool {
+    w.chars().next().is_some_and(char::is_uppercase)
+}
+
+/// Whether a word names people or things strongly enough to carry a relative clause
+/// (`people who…`, `the report that…`).
+fn is_nominal(w: &str, lex: &SourceLexicons) -> bool {
+    let l = w.to_lowercase();
+    is_cap(w) || lex.role(&l).is_some() || lex.is_anonymous(&l) || lex.is_document(&l)
+}
+
+/// The source read leftwards from token `end` (exclusive): a token range, or `None`.
+pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> Option<Range<usize>> {
+    let w = |i: usize| &text[toks[i].range.clone()];
+    let mut i = end;
+    let mut words = 0;
+    while i > 0 && words < MAX_SOURCE_WORDS {
+        let t = &toks[i - 1];
+        if !t.word {
+            // read through a parenthesis in or right after the source: `Roger Wicker (R-Miss.) said`
+            if &text[t.range.clone()] == ")"
+                && let Some(open) = (i.saturating_sub(8)..i - 1).rev().find(|&k| &text[toks[k].range.clone()] == "(")
+                && open > 0
+                && toks[open - 1].word
+            {
+                i = open;
+                continue;
+            }
+            break;
+        }
+        match lex.boundary(w(i - 1)) {
+            Some(Boundary::Stop) => break,
+            Some(Boundary::Det) => {
+                // `the presidents of the World Bank and the Asian Development Bank`: a
+                // determiner after a joining word continues the phrase
+                let joined = i >= 3
+                    && toks[i - 2].word
+                    && matches!(lex.boundary(w(i - 2)), Some(Boundary::Join | Boundary::Conj))
+                    && toks[i - 3].word;
+                if !joined {
+                    i -= 1;
+                    break;
+                }
+            }
+            Some(b @ (Boundary::Join | Boundary::Conj)) => {
+                // only between two words of the source; a conjunction between two names
+                let left_ok = i >= 2 && toks[i - 2].word && lex.boundary(w(i - 2)) != Some(Boundary::Stop);
+                let right_ok = is_cap(w(i)) || lex.boundary(w(i)) == Some(Boundary::Det);
+                if i == end || !left_ok || (b == Boundary::Conj && !(right_ok && is_cap(w(i - 2)))) {
+                    break;
+                }
+            }
+            Some(Boundary::Relative) if i == end || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex)) => break,
+            Some(Boundary::Relative) => {}
+            None => {}
+        }
+        i -= 1;
+        words += 1;
+    }
+    // never start on a joining word
+    while i < end && toks[i].word && matches!(lex.boundary(w(i)), Some(Boundary::Join | Boundary::Conj | Boundary::Relative)) {
+        i += 1;
+    }
+    (i < end && has_content(text, toks, i..end, lex)).then_some(i..end)
+}
+
+/// The possessor ending at token `last` (`Xi’s`, `the senator’s`, `his`): capitalised words,
+/// titles and roles, with joining words between them and a determiner at the left edge.
+pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) -> Range<usize> {
+    let w = |i: usize| &text[toks[i].range.clone()];
+    let lower = w(last).to_lowercase();
+    if lex.pronouns.contains_key(&lower) {
+        return last..last + 1;
+    }
+    let mut i = last;
+    while i > 0 && toks[i - 1].word && last - i < MAX_SOURCE_WORDS {
+        let word = w(i - 1);
+        let l = word.to_lowercase();
+        match lex.boundary(word) {
+            Some(Boundary::Det) => {
+                i -= 1;
+                break;
+            }
+            Some(Boundary::Join) if i >= 2 && toks[i - 2].word && is_cap(w(i - 2)) && is_cap(w(i)) => {}
+            Some(_) => break,
+            None if is_cap(word) || lex.role(&l).is_some() || lex.is_anonymous(&l) => {}
+            None => break,
+        }
+        i -= 1;
+    }
+    i..last + 1
+}
+
+/// The source read rightwards from token `start`: a token range, or `None`.
+pub fn walk_right(text: &str, toks: &[Tok], start: usize, lex: &SourceLexicons) -> Option<Range<usize>> {
+    let w = |i: usize| &text[toks[i].range.clone()];
+    let mut i = start;
+    while i < toks.len() && i - start < MAX_SOURCE_WORDS {
+        if !toks[i].word {
+            break;
+        }
+        match lex.boundary(w(i)) {
+            Some(Boundary::Stop | Boundary::Relative) => break,
+            Some(b @ (Boundary::Join | Boundary::Conj)) => {
+                let ok = i > start && i + 1 < toks.len() && toks[i + 1].word && lex.boundary(w(i + 1)) != Some(Boundary::Stop);
+                if !ok || (b == Boundary::Conj && !(is_cap(w(i - 1)) && is_cap(w(i + 1)))) {
+                    break;
+                }
+            }
+            Some(Boundary::Det) if i > start => break,
+            _ => {}
+        }
+        i += 1;
+    }
+    (i > start && has_content(text, toks, start..i, lex)).then_some(start..i)
+}
+
+/// Whether a token range holds a word that can name a source (not only determiners).
+fn has_content(text: &str, toks: &[Tok], r: Range<usize>, lex: &SourceLexicons) -> bool {
+    toks[r].iter().any(|t| t.word && lex.boundary(&text[t.range.clone()]).is_none())
+}
+
+/// The subject of the clause that starts the sentence: an opening adverbial up to the first
+/// comma is passed over, then the noun phrase that follows is read (capitalised words,
+/// determiners, roles, anonymous and document nouns, joined by `of`, `and`…).
+pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, starter: &dyn Fn(&str) -> bool) -> Option<Range<usize>> {
+    let w = |i: usize| &text[toks[i].range.clone()];
+    let mut start = 0;
+    let first = (0..limit).find(|&i| toks[i].word)?;
+    let opens_adverbial = {
+        let l = w(first).to_lowercase();
+        matches!(lex.boundary(&l), Some(Boundary::Stop | Boundary::Join | Boundary::Conj))
+            || l.ends_with("ly")
+            || l.ends_with("ing")
+            || l.ends_with("ed")
+            || (starter(&l)
+                && lex.boundary(&l) != Some(Boundary::Det)
+                && !lex.pronouns.contains_key(&l)
+                && lex.role(&l).is_none()
+                && !lex.is_anonymous(&l)
+                && !lex.is_document(&l))
+            || !is_nominal(w(first), lex)
+    };
+    if opens_adverbial {
+        match (0..limit.min(20)).find(|&i| !toks[i].word && &text[toks[i].range.clone()] == ",") {
+            Some(c) => start = c + 1,
+            // `But the court overruled and said …`: pass over a lone opening conjunction
+            None if matches!(lex.boundary(w(first)), Some(Boundary::Stop | Boundary::Conj)) => start = first + 1,
+            None => {}
+        }
+    }
+    let mut i = start;
+    let mut end = start;
+    let mut seen_head = false;
+    while i < limit && i - start < MAX_SOURCE_WORDS {
+        if !toks[i].word {
+            break;
+        }
+        let word = w(i);
+        let l = word.to_lowercase();
+        let ok = match lex.boundary(word) {
+            Some(Boundary::Det) => !seen_head,
+            Some(Boundary::Join | Boundary::Conj) => i > start && i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex),
+            Some(_) => false,
+            None if is_nominal(word, lex) || lex.pronouns.contains_key(&l) => {
+                seen_head = true;
+                true
+            }
+            // an adjective before its head noun (`the far-right commentators`)
+            None => {
+                !seen_head
+                    && ((i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex) && !is_cap(w(i + 1)))
+                        || (i + 2 < limit && toks[i + 2].word && !is_cap(w(i + 2)) && is_nominal(w(i + 2), lex)))
+            }
+        };
+        if !ok {
+            break;
+        }
+        i += 1;
+        if !matches!(lex.boundary(word), Some(Boundary::Join | Boundary::Conj)) {
+            end = i;
+        }
+        if lex.pronouns.contains_key(&l) && i == start + 1 {
+            break;
+        }
+    }
+    (end > start && has_content(text, toks, start..end, lex)).then_some(start..end)
+}
+
+/// What a source turned out to be.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Resolved {
+    /// person, organization, country, pronoun, anonymous, document, unknown.
+    pub kind: String,
+    /// Canonical name.
+    pub name: Option<String>,
+    /// How it was decided.
+    pub reasoning: Vec<String>,
+}
+
+/// A name mentioned in the document.
+#[derive(Debug, Clone)]
+pub struct Mention {
+    /// Clean byte offset.
+    pub at: usize,
+    /// Sentence index.
+    pub sentence: usize,
+    /// The name without titles.
+    pub name: String,
+    /// person, organization or country.
+    pub kind: String,
+}
+
+/// The names of a document, found once: capitalised runs without their titles.
+#[derive(Debug, Default)]
+pub struct Names {
+    /// Mentions in document order.
+    pub mentions: Vec<Mention>,
+    /// Name word → indexes of person mentions of two or more words holding it.
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+impl Names {
+    /// Find the names of a document.
+    pub fn build(ctx: &Context) -> Names {
+        let lex = &ctx.rules.sources;
+        let mut names = Names::default();
+        for (si, s) in ctx.seg.sentences.iter().enumerate() {
+            if matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate | BlockKind::AuthorBio) {
+                continue;
+            }
+            let toks = tokenize(ctx.text, s.range.clone());
+            let mut i = 0;
+            while i < toks.len() {
+                let w = &ctx.text[toks[i].range.clone()];
+                if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronouns.contains_key(&w.to_lowercase()) {
+                    i += 1;
+                    continue;
+                }
+                let mut j = i + 1;
+                while j < toks.len() {
+                    let wj = &ctx.text[toks[j].range.clone()];
+                    let joins = lex.boundary(wj) == Some(Boundary::Join)
+                        && j + 1 < toks.len()
+                        && toks[j + 1].word
+                        && is_cap(&ctx.text[toks[j + 1].range.clone()]);
+                    if toks[j].word && ((is_cap(wj) && lex.boundary(wj).is_none()) || joins) {
+                        j += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let first = i;
+                i = j;
+                // drop titles and roles in front
+                let mut k = first;
+                'titles: while k < j {
+                    for n in (1..=lex.role_words.min(j - k)).rev() {
+                        let phrase = ctx.text[toks[k].range.start..toks[k + n - 1].range.end].to_lowercase();
+                        if lex.role(&phrase).is_some() || (n == 1 && lex.honorifics.contains(&ctx.text[toks[k].range.clone()])) {
+                            k += n;
+                            continue 'titles;
+                        }
+                    }
+                    break;
+                }
+                if k == j {
+                    continue;
+                }
+                let mut name = ctx.text[toks[k].range.start..toks[j - 1].range.end].to_string();
+                if let Some(n) = name.strip_suffix("’s").or_else(|| name.strip_suffix("'s")) {
+                    name = n.to_string();
+                }
+                if first == 0 && j - k == 1 && ctx.rules.segment.is_starter(&name) {
+                    continue;
+                }
+                if ctx.rules.segment.months.contains_key(&name.to_lowercase()) {
+                    continue;
+                }
+                let kind = name_kind(&name, lex);
+                let idx = names.mentions.len();
+                if kind == "person" && name.split_whitespace().count() >= 2 {
+                    for part in name.split_whitespace() {
+                        names.by_word.entry(part.to_string()).or_default().push(idx);
+                    }
+                }
+                names.mentions.push(Mention { at: toks[k].range.start, sentence: si, name, kind: kind.to_string() });
+            }
+        }
+        names
+    }
+
+    /// The longest full form of a short person name: a multi-word name ending (or else
+    /// starting) with it, the most recent before `at` if any.
+    pub fn full_form(&self, short: &str, at: usize) -> Option<&str> {
+        let cands = self.by_word.get(short)?;
+        let pick = |last: bool| {
+            let fits = |&&i: &&usize| {
+                let n = &self.mentions[i].name;
+                n != short && if last { n.ends_with(short) } else { n.starts_with(short) }
+            };
+            cands.iter().rev().filter(fits).find(|&&i| self.mentions[i].at < at).or_else(|| cands.iter().find(fits)).copied()
+        };
+        pick(true).or_else(|| pick(false)).map(|i| self.mentions[i].name.as_str())
+    }
+}
+
+/// person, organization or country for a capitalised name.
+/// A run that is an acronym, holds a joining word (`Declaration on Security`) or has more
+/// than three words is taken for an organisation or a thing, not a person.
+fn name_kind(name: &str, lex: &SourceLexicons) -> &'static str {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let acronym = words.len() == 1 && name.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && (2..=5).contains(&name.len());
+    if lex.countries.contains_key(name) {
+        "country"
+    } else if lex.organizations.contains_key(name)
+        || words.iter().any(|w| lex.organization_words.contains(*w) || lex.boundary(w) == Some(Boundary::Join))
+        || acronym
+        || words.len() > 3
+    {
+        "organization"
+    } else {
+        "person"
+    }
+}
+
+/// Resolve the source at clean range `r` in sentence `si`.
+pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Resolved {
+    let lex = &ctx.rules.sources;
+    // an appositive (`Ann Ray, R-Ky.`, `Smith, a spokesman`) does not decide: its head does
+    let r = match ctx.text[r.clone()].find(',') {
+        Some(i) if i > 0 => r.start..r.start + i,
+        _ => r,
+    };
+    let text = ctx.text[r.clone()].trim();
+    let toks = tokenize(ctx.text, r.clone());
+    let words: Vec<&str> = toks.iter().filter(|t| t.word).map(|t| &ctx.text[t.range.clone()]).collect();
+    let mut out = Resolved::default();
+    let Some(&head) = words.last() else {
+        out.kind = "unknown".into();
+        return out;
+    };
+    let lower = text.to_lowercase();
+    // a pronoun
+    if words.len() == 1
+        && let Some(&refers) = lex.pronouns.get(&lower)
+    {
+        out.kind = "pronoun".into();
+        out.name = resolve_pronoun(names, refers, r.start, si);
+        out.reasoning.push(match &out.name {
+            Some(n) => format!("pronoun `{text}` → most recent compatible mention `{n}` (window {RESOLVE_WINDOW} sentences)"),
+            None => format!("pronoun `{text}`: no compatible mention in the window"),
+        });
+        return out;
+    }
+    // `a report by the central bank`: the head before a joining word decides
+    if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join))
+        && j > 0
+        && lex.is_document(&words[j - 1].to_lowercase())
+        && !words[..j].iter().any(|w| w.ends_with("’s") || w.ends_with("'s"))
+    {
+        out.kind = "document".into();
+        out.name = Some(strip_det(text, lex));
+        out.reasoning.push(format!("`{}` names a document or utterance", words[j - 1]));
+        return out;
+    }
+    // a possessor standing for its speech or document
+    if words.len() >= 2 && lex.is_document(&head.to_lowercase()) {
+        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronouns.contains_key(&w.to_lowercase()))
+        {
+            let pt = toks.iter().filter(|t| t.word).nth(pi).expect("word index").range.clone();
+            let possessor = r.start..pt.end;
+            let trimmed = possessor.start
+                ..(pt.end
+                    - if words[pi].ends_with("’s") {
+                        "’s".len()
+                    } else if words[pi].ends_with("'s") {
+                        2
+                    } else {
+                        0
+                    });
+            let mut inner = resolve(ctx, names, trimmed.clone(), si);
+            inner.reasoning.insert(0, format!("`{text}`: the possessor `{}` is the source behind the {head}", ctx.text[trimmed].trim()));
+            if inner.kind == "pronoun" {
+                inner.kind = "pronoun".into();
+            }
+            return inner;
+        }
+        out.kind = "document".into();
+        out.name = Some(strip_det(text, lex));
+        out.reasoning.push(format!("`{head}` names a document or utterance"));
+        return out;
+    }
+    let bare = strip_det(text, lex);
+    if let Some(c) = lex.countries.get(&bare) {
+        out.kind = "country".into();
+        out.name = Some(c.clone());
+        out.reasoning.push(format!("`{bare}` is a country form of {c}"));
+        return out;
+    }
+    if let Some(o) = lex.organizations.get(&bare) {
+        out.kind = "organization".into();
+        out.name = Some(o.clone());
+        out.reasoning.push(format!("`{bare}` is an organisation form of {o}"));
+        return out;
+    }
+    let has_name = words.iter().skip(1).any(|w| is_cap(w) && lex.role(&w.to_lowercase()).is_none() && !lex.countries.contains_key(*w));
+    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare.to_lowercase()) || lex.is_anonymous(&head.to_lowercase())) && !has_name {
+        out.kind = "anonymous".into();
+        out.reasoning.push(format!("`{head}` names no one (anonymous source)"));
+        return out;
+    }
+    let named_person = is_cap(head)
+        && lex.role(&head.to_lowercase()).is_none()
+        && !lex.organization_words.contains(head)
+        && words.iter().any(|w| lex.role(&w.to_lowercase()).is_some_and(|k| k == "person") || lex.honorifics.contains(*w));
+    if !named_person && words.iter().any(|w| lex.organization_words.contains(*w)) {
+        out.kind = "organization".into();
+        out.name = Some(bare.clone());
+        out.reasoning.push(format!("`{bare}` holds an organisation word"));
+        return out;
+    }
+    // roles and names
+    let role = (0..words.len()).rev().find_map(|i| {
+        let two = if i + 1 < words.len() { format!("{} {}", words[i], words[i + 1]).to_lowercase() } else { String::new() };
+        lex.role(&two).or_else(|| lex.role(&words[i].to_lowercase()))
+    });
+    let is_name_word =
+        |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(&w.to_lowercase()).is_none() && lex.boundary(w).is_none();
+    let tail = words.iter().rev().take_while(|w| is_name_word(w)).count();
+    if tail > 0 {
+        let name = words[words.len() - tail..].join(" ");
+        let name = name.trim_end_matches("’s").trim_end_matches("'s").to_string();
+        if let Some(c) = lex.countries.get(&name) {
+            out.kind = "country".into();
+            out.name = Some(c.clone());
+            out.reasoning.push(format!("`{name}` is a country form of {c}"));
+            return out;
+        }
+        out.kind = role.unwrap_or(name_kind(&name, lex)).to_string();
+        let full = if tail == 1 { names.full_form(&name, r.start) } else { None };
+        out.reasoning.push(match full {
+            Some(f) => format!("short name `{name}` → `{f}`, its longest form in the document"),
+            None => format!("name `{name}`"),
+        });
+        out.name = Some(full.unwrap_or(&name).to_string());
+        return out;
+    }
+    if let Some(k) = role {
+        out.kind = k.to_string();
+        out.name = Some(bare.clone());
+        out.reasoning.push(format!("role `{bare}`"));
+        return out;
+    }
+    // a demonym or country adjective alone (`Chinese appeals`)
+    if words.len() == 1
+        && let Some(c) = lex.countries.get(head)
+    {
+        out.kind = "country".into();
+        out.name = Some(c.clone());
+        out.reasoning.push(format!("`{head}` is a country form of {c}"));
+        return out;
+    }
+    out.kind = "unknown".into();
+    out.name = Some(bare);
+    out
+}
+
+fn strip_det(text: &str, lex: &SourceLexicons) -> String {
+    let t = text.trim();
+    match t.split_once(' ') {
+        Some((first, rest)) if lex.boundary(first) == Some(Boundary::Det) => rest.to_string(),
+        _ => t.to_string(),
+    }
+}
+
+/// The most recent mention before `at`, in sentence `si` or the window before it, that a
+/// pronoun may refer to.
+fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Option<String> {
+    let ok = |m: &Mention| match refers {
+        Refers::Person => m.kind == "person",
+        Refers::Thing => m.kind != "person",
+        Refers::Any => true,
+        Refers::SelfRef | Refers::Other => false,
+    };
+    let lo = si.saturating_sub(RESOLVE_WINDOW);
+    let end = names.mentions.partition_point(|m| m.at < at);
+    names.mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
+}
