@@ -99,7 +99,8 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     {
         return None;
     }
-    let quoted = quotes.iter().any(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
+    let qi = quotes.partition_point(|q| q.range.end < h.range.end);
+    let quoted = quotes.get(qi).is_some_and(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
     for rule in &ctx.rules.attributions {
         if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
             continue;
@@ -148,17 +149,17 @@ fn apply(
     let s = ctx.seg.sentences[si].range.clone();
     let before = &text[s.start..cue.start];
     let after = &text[cue.end..s.end];
-    let bcaps = match &rule.before {
-        Some(re) => Some(re.captures(before)?),
-        None => None,
-    };
-    let acaps = match &rule.after {
-        Some(re) => Some(re.captures(after)?),
-        None => None,
-    };
-    if rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) || rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) {
+    // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
+    // run only once every condition holds
+    if rule.after.as_ref().is_some_and(|re| !re.is_match(after))
+        || rule.before.as_ref().is_some_and(|re| !re.is_match(before))
+        || rule.not_after.as_ref().is_some_and(|re| re.is_match(after))
+        || rule.not_before.as_ref().is_some_and(|re| re.is_match(before))
+    {
         return None;
     }
+    let bcaps = rule.before.as_ref().and_then(|re| re.captures(before));
+    let acaps = rule.after.as_ref().and_then(|re| re.captures(after));
     let b_start = bcaps.as_ref().map_or(cue.start, |c| s.start + c.get(0).map_or(before.len(), |m| m.start()));
     let a_end = acaps.as_ref().map_or(cue.end, |c| cue.end + c.get(0).map_or(0, |m| m.end()));
     // a group from `before`, `after`, or both (a content split by its cue: the union)
@@ -291,7 +292,7 @@ fn apply(
         // between the source and the cue, and the cue with a following `to` (`is said to`)
         let from = source.as_ref().filter(|r| r.end <= cue.start).map_or(b_start, |r| r.end).min(cue.start);
         let to = if after.starts_with(" to ") { cue.end + 3 } else { cue.end };
-        hedge = find_hedge(&text[from..to], &lex.hedges);
+        hedge = find_hedge(&text[from..to], lex);
     }
     // where the clause of this cue begins: its source when read beside it, else the
     // context before the cue (`and` of a coordinated cue)
@@ -365,7 +366,7 @@ fn plural_or_personal(text: &str, r: Range<usize>, lex: &crate::rules::sources::
     let lower = head.to_lowercase();
     lex.plural_subjects.contains(&lower)
         || (lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("’s") && !lower.ends_with("'s"))
-        || lex.is_anonymous(&src.to_lowercase())
+        || lex.is_anonymous(src)
         || head.chars().next().is_some_and(char::is_uppercase) && src.split_whitespace().count() > 1
 }
 
@@ -383,7 +384,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
     let lex = &ctx.rules.sources;
     let text = ctx.text;
     let ti = tok_at(toks, cue_start);
-    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || lex.possessives.contains(&w.to_lowercase());
+    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || lex.is_possessive(w);
     for back in 1..=2 {
         if ti >= back && toks[ti - back].word && is_poss(&text[toks[ti - back].range.clone()]) {
             let r = span(toks, sources::possessor(text, toks, ti - back, lex));
@@ -406,7 +407,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
         };
         for i in (1..ts.len()).rev() {
             let w = &text[ts[i].range.clone()];
-            if ts[i].word && lex.is_document(&w.to_lowercase()) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
+            if ts[i].word && lex.is_document(w) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
                 let start = sources::possessor(text, ts, i - 1, lex).start;
                 let r = ts[start].range.start..ts[i].range.end;
                 reasoning.push(format!("source: the speech or document mentioned before, `{}`", &text[r.clone()]));
@@ -418,22 +419,14 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
 }
 
 /// The first hedge of the lexicon in `s`, as a whole word or phrase.
-fn find_hedge(s: &str, hedges: &[String]) -> Option<String> {
-    let lower = s.to_ascii_lowercase();
-    for h in hedges {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(h.as_str()) {
-            let a = from + i;
-            let b = a + h.len();
-            let edge_a = lower[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let edge_b = lower[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            if edge_a && edge_b && s.is_char_boundary(a) && s.is_char_boundary(b) {
-                return Some(s[a..b].to_string());
-            }
-            from = b;
-        }
-    }
-    None
+fn find_hedge(s: &str, lex: &crate::rules::sources::SourceLexicons) -> Option<String> {
+    let ac = lex.hedge_ac.as_ref()?;
+    ac.find_iter(s)
+        .find(|m| {
+            s[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                && s[m.end()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+        })
+        .map(|m| s[m.range()].to_string())
 }
 
 /// Trim a content or source range: spaces, a leading `that`, `:` or `,`, trailing

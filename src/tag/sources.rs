@@ -90,8 +90,7 @@ fn is_cap(w: &str) -> bool {
 /// Whether a word names people or things strongly enough to carry a relative clause
 /// (`people who…`, `the report that…`).
 fn is_nominal(w: &str, lex: &SourceLexicons) -> bool {
-    let l = w.to_lowercase();
-    is_cap(w) || lex.role(&l).is_some() || lex.is_anonymous(&l) || lex.is_document(&l)
+    is_cap(w) || lex.role(w).is_some() || lex.is_anonymous(w) || lex.is_document(w)
 }
 
 /// The source read leftwards from token `end` (exclusive): a token range, or `None`.
@@ -153,14 +152,12 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
 /// titles and roles, with joining words between them and a determiner at the left edge.
 pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) -> Range<usize> {
     let w = |i: usize| &text[toks[i].range.clone()];
-    let lower = w(last).to_lowercase();
-    if lex.pronouns.contains_key(&lower) {
+    if lex.pronoun(w(last)).is_some() {
         return last..last + 1;
     }
     let mut i = last;
     while i > 0 && toks[i - 1].word && last - i < MAX_SOURCE_WORDS {
         let word = w(i - 1);
-        let l = word.to_lowercase();
         match lex.boundary(word) {
             Some(Boundary::Det) => {
                 i -= 1;
@@ -168,7 +165,7 @@ pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) ->
             }
             Some(Boundary::Join) if i >= 2 && toks[i - 2].word && is_cap(w(i - 2)) && is_cap(w(i)) => {}
             Some(_) => break,
-            None if is_cap(word) || lex.role(&l).is_some() || lex.is_anonymous(&l) => {}
+            None if is_cap(word) || lex.role(word).is_some() || lex.is_anonymous(word) => {}
             None => break,
         }
         i -= 1;
@@ -213,17 +210,17 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
     let mut start = 0;
     let first = (0..limit).find(|&i| toks[i].word)?;
     let opens_adverbial = {
-        let l = w(first).to_lowercase();
-        matches!(lex.boundary(&l), Some(Boundary::Stop | Boundary::Join | Boundary::Conj))
+        let l = w(first);
+        matches!(lex.boundary(l), Some(Boundary::Stop | Boundary::Join | Boundary::Conj))
             || l.ends_with("ly")
             || l.ends_with("ing")
             || l.ends_with("ed")
-            || (starter(&l)
-                && lex.boundary(&l) != Some(Boundary::Det)
-                && !lex.pronouns.contains_key(&l)
-                && lex.role(&l).is_none()
-                && !lex.is_anonymous(&l)
-                && !lex.is_document(&l))
+            || (starter(l)
+                && lex.boundary(l) != Some(Boundary::Det)
+                && lex.pronoun(l).is_none()
+                && lex.role(l).is_none()
+                && !lex.is_anonymous(l)
+                && !lex.is_document(l))
             || !is_nominal(w(first), lex)
     };
     if opens_adverbial {
@@ -242,12 +239,11 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
             break;
         }
         let word = w(i);
-        let l = word.to_lowercase();
         let ok = match lex.boundary(word) {
             Some(Boundary::Det) => !seen_head,
             Some(Boundary::Join | Boundary::Conj) => i > start && i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex),
             Some(_) => false,
-            None if is_nominal(word, lex) || lex.pronouns.contains_key(&l) => {
+            None if is_nominal(word, lex) || lex.pronoun(word).is_some() => {
                 seen_head = true;
                 true
             }
@@ -265,7 +261,7 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
         if !matches!(lex.boundary(word), Some(Boundary::Join | Boundary::Conj)) {
             end = i;
         }
-        if lex.pronouns.contains_key(&l) && i == start + 1 {
+        if lex.pronoun(word).is_some() && i == start + 1 {
             break;
         }
     }
@@ -318,7 +314,7 @@ impl Names {
             let mut i = 0;
             while i < toks.len() {
                 let w = &ctx.text[toks[i].range.clone()];
-                if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronouns.contains_key(&w.to_lowercase()) {
+                if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronoun(w).is_some() {
                     i += 1;
                     continue;
                 }
@@ -441,7 +437,7 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
     // `a report by the central bank`: the head before a joining word decides
     if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join))
         && j > 0
-        && lex.is_document(&words[j - 1].to_lowercase())
+        && lex.is_document(words[j - 1])
         && !words[..j].iter().any(|w| w.ends_with("’s") || w.ends_with("'s"))
     {
         out.kind = "document".into();
@@ -450,9 +446,8 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         return out;
     }
     // a possessor standing for its speech or document
-    if words.len() >= 2 && lex.is_document(&head.to_lowercase()) {
-        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronouns.contains_key(&w.to_lowercase()))
-        {
+    if words.len() >= 2 && lex.is_document(head) {
+        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronoun(w).is_some()) {
             let pt = toks.iter().filter(|t| t.word).nth(pi).expect("word index").range.clone();
             let possessor = r.start..pt.end;
             let trimmed = possessor.start
@@ -489,16 +484,16 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         out.reasoning.push(format!("`{bare}` is an organisation form of {o}"));
         return out;
     }
-    let has_name = words.iter().skip(1).any(|w| is_cap(w) && lex.role(&w.to_lowercase()).is_none() && !lex.countries.contains_key(*w));
-    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare.to_lowercase()) || lex.is_anonymous(&head.to_lowercase())) && !has_name {
+    let has_name = words.iter().skip(1).any(|w| is_cap(w) && lex.role(w).is_none() && !lex.countries.contains_key(*w));
+    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare) || lex.is_anonymous(head)) && !has_name {
         out.kind = "anonymous".into();
         out.reasoning.push(format!("`{head}` names no one (anonymous source)"));
         return out;
     }
     let named_person = is_cap(head)
-        && lex.role(&head.to_lowercase()).is_none()
+        && lex.role(head).is_none()
         && !lex.organization_words.contains(head)
-        && words.iter().any(|w| lex.role(&w.to_lowercase()).is_some_and(|k| k == "person") || lex.honorifics.contains(*w));
+        && words.iter().any(|w| lex.role(w).is_some_and(|k| k == "person") || lex.honorifics.contains(*w));
     if !named_person && words.iter().any(|w| lex.organization_words.contains(*w)) {
         out.kind = "organization".into();
         out.name = Some(bare.clone());
@@ -508,10 +503,9 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
     // roles and names
     let role = (0..words.len()).rev().find_map(|i| {
         let two = if i + 1 < words.len() { format!("{} {}", words[i], words[i + 1]).to_lowercase() } else { String::new() };
-        lex.role(&two).or_else(|| lex.role(&words[i].to_lowercase()))
+        lex.role(&two).or_else(|| lex.role(words[i]))
     });
-    let is_name_word =
-        |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(&w.to_lowercase()).is_none() && lex.boundary(w).is_none();
+    let is_name_word = |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(w).is_none() && lex.boundary(w).is_none();
     let tail = words.iter().rev().take_while(|w| is_name_word(w)).count();
     if tail > 0 {
         let name = words[words.len() - tail..].join(" ");
