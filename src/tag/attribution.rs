@@ -77,7 +77,7 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
                 cands.push(c);
             }
         }
-        cut_contents(ctx.text, &mut cands[first..]);
+        cut_contents(ctx.text, &mut cands[first..], &ctx.rules.sources);
     }
     for c in &mut cands {
         c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes, &ctx.rules.quote_marks);
@@ -243,7 +243,17 @@ fn apply(
             }
             SourceFrom::Right => {
                 // the `after` pattern is a guard here: the phrase is read from the cue on
-                let r = span(toks, sources::walk_right(text, toks, tok_at(toks, cue.end), lex)?);
+                let tr = sources::walk_right(text, toks, tok_at(toks, cue.end), lex)?;
+                // an inverted source closes its clause: punctuation, the end, or an adjunct
+                // follows it, not a quotation or a verb (`said the plan “does not…”`)
+                if let Some(next) = toks.get(tr.end) {
+                    let nt = &text[next.range.clone()];
+                    let closes = if next.word { lex.boundary(nt) == Some(Boundary::Join) } else { !ctx.rules.quote_marks.opens(nt) };
+                    if !closes {
+                        return None;
+                    }
+                }
+                let r = span(toks, tr);
                 reasoning.push(format!("source read rightwards from the cue: `{}`", &text[r.clone()]));
                 Some(r)
             }
@@ -277,6 +287,15 @@ fn apply(
         trim(text, r)
     };
     if !text[content.clone()].chars().any(char::is_alphanumeric) {
+        return None;
+    }
+    // a content that ends on a quotation mark ends on a quotation: the scanner read it so
+    // (`the Ports Authority’ own estimate` holds an apostrophe, not a closing mark)
+    let marks = &ctx.rules.quote_marks;
+    if marks.mark_before(&text[..content.end]).is_some()
+        && !text[content.clone()].ends_with(|c: char| c.is_alphanumeric())
+        && !quotes.iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
+    {
         return None;
     }
     // a content read from both sides of its cue surrounds the source; any other may not
@@ -449,7 +468,7 @@ fn trim(text: &str, r: Range<usize>) -> Range<usize> {
     loop {
         let s = &text[a..b];
         let t = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–' | '.'));
-        let t = t.strip_suffix(" and").or_else(|| t.strip_suffix(" but")).unwrap_or(t);
+        let t = t.strip_suffix(" and").or_else(|| t.strip_suffix(" but")).or_else(|| t.strip_suffix(" while")).unwrap_or(t);
         if t.len() == s.len() {
             break;
         }
@@ -490,8 +509,23 @@ fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: 
     c
 }
 
-/// Cut contents that run into the clause of a later cue of the same sentence.
-fn cut_contents(text: &str, cands: &mut [Cand]) {
+/// Whether a clause boundary stands between `before` and `after`: punctuation (`,` `;`
+/// `:` a dash) or a conjunction of the boundary lexicon (`and`, `but`, `while`) on either
+/// side.
+fn at_clause_boundary(before: &str, after: &str, lex: &crate::rules::sources::SourceLexicons) -> bool {
+    let t = before.trim_end();
+    let a = after.trim_start();
+    if t.ends_with([',', ';', ':', '—', '–']) || a.starts_with([',', ';', ':', '—', '–']) {
+        return true;
+    }
+    let last = t.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(t);
+    let first = a.split(|c: char| c.is_whitespace()).next().unwrap_or(a);
+    lex.boundary(last) == Some(Boundary::Conj) || lex.boundary(first) == Some(Boundary::Conj)
+}
+
+/// Cut contents that run into the clause of a later cue of the same sentence (a coordinated
+/// or following clause, not a clause embedded in the content).
+fn cut_contents(text: &str, cands: &mut [Cand], lex: &crate::rules::sources::SourceLexicons) {
     for i in 0..cands.len() {
         if cands[i].nests {
             continue;
@@ -499,7 +533,12 @@ fn cut_contents(text: &str, cands: &mut [Cand]) {
         let mut end = cands[i].content.end;
         for j in 0..cands.len() {
             let (a, b) = (&cands[i], &cands[j]);
-            if i != j && b.cue.start > a.cue.start && b.clause_start > a.content.start && b.clause_start < end {
+            if i != j
+                && b.cue.start > a.cue.start
+                && b.clause_start > a.content.start
+                && b.clause_start < end
+                && at_clause_boundary(&text[a.content.start..b.clause_start], &text[b.clause_start..b.cue.start], lex)
+            {
                 end = b.clause_start;
             }
         }
@@ -562,6 +601,18 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
                 }
                 let res = sources::resolve(ctx, &names, r.clone(), c.sentence);
                 reasoning.extend(res.reasoning);
+                if let Some(n) = &res.name
+                    && res.kind != "anonymous"
+                {
+                    // a pronoun's speaker has the kind of what it stands for
+                    let kind = match res.kind.as_str() {
+                        "pronoun" => {
+                            names.speakers.borrow().iter().rev().find(|m| &m.name == n).map_or("person".to_string(), |m| m.kind.clone())
+                        }
+                        k => k.to_string(),
+                    };
+                    names.speakers.borrow_mut().push(sources::Mention { at: r.start, sentence: c.sentence, name: n.clone(), kind });
+                }
                 (res.kind, res.name)
             }
             None => {
@@ -570,7 +621,10 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
             }
         };
         let content_kind = c.content_kind.clone().unwrap_or_else(|| {
-            let between = [Some(c.cue.clone()), c.source.clone()];
+            // the cue, the source, and, when continuing quotations extend the content, the
+            // rest of the attribution's own sentence are the frame, not the content
+            let frame = (c.content.end > c.own_end).then(|| c.own_end..ctx.seg.sentences[c.sentence].range.end);
+            let between = [Some(c.cue.clone()), c.source.clone(), frame];
             content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
         });
         for (qi, q) in quotes.iter_mut().enumerate() {

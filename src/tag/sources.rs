@@ -134,7 +134,16 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
                     break;
                 }
             }
-            Some(Boundary::Relative) if i == end || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex)) => break,
+            // `people who know him say`: the relative clause runs on after a noun, and its
+            // verb follows the pronoun (`reporters that she …` is a complement, not a source)
+            Some(Boundary::Relative)
+                if i == end
+                    || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex))
+                    || is_cap(w(i))
+                    || lex.pronoun(w(i)).is_some() =>
+            {
+                break;
+            }
             Some(Boundary::Relative) => {}
             None => {}
         }
@@ -299,6 +308,8 @@ pub struct Names {
     pub mentions: Vec<Mention>,
     /// Name word → indexes of person mentions of two or more words holding it.
     by_word: HashMap<String, Vec<usize>>,
+    /// The resolved sources of the attributions found so far, in document order.
+    pub speakers: std::cell::RefCell<Vec<Mention>>,
 }
 
 impl Names {
@@ -438,6 +449,7 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
     if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join))
         && j > 0
         && lex.is_document(words[j - 1])
+        && !is_cap(words[j - 1])
         && !words[..j].iter().any(|w| w.ends_with("’s") || w.ends_with("'s"))
     {
         out.kind = "document".into();
@@ -446,7 +458,7 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         return out;
     }
     // a possessor standing for its speech or document
-    if words.len() >= 2 && lex.is_document(head) {
+    if words.len() >= 2 && lex.is_document(head) && !is_cap(head) {
         if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronoun(w).is_some()) {
             let pt = toks.iter().filter(|t| t.word).nth(pi).expect("word index").range.clone();
             let possessor = r.start..pt.end;
@@ -485,30 +497,31 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         return out;
     }
     let has_name = words.iter().skip(1).any(|w| is_cap(w) && lex.role(w).is_none() && !lex.countries.contains_key(*w));
-    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare) || lex.is_anonymous(head)) && !has_name {
+    let unnamed_group = !words.iter().any(|w| is_cap(w)) && head.ends_with('s') && !head.ends_with("ss") && lex.role(head).is_none();
+    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare) || lex.is_anonymous(head) || unnamed_group) && !has_name {
         out.kind = "anonymous".into();
         out.reasoning.push(format!("`{head}` names no one (anonymous source)"));
         return out;
     }
-    let named_person = is_cap(head)
-        && lex.role(head).is_none()
-        && !lex.organization_words.contains(head)
-        && words.iter().any(|w| lex.role(w).is_some_and(|k| k == "person") || lex.honorifics.contains(*w));
-    if !named_person && words.iter().any(|w| lex.organization_words.contains(*w)) {
-        out.kind = "organization".into();
+    // the head phrase: the words before a joining word (`chief executive of Northline Rail`)
+    let head_end = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join)).filter(|&j| j > 0).unwrap_or(words.len());
+    let hw = &words[..head_end];
+    let role_at = |i: usize| {
+        let two = if i >= 1 { format!("{} {}", hw[i - 1], hw[i]) } else { String::new() };
+        lex.role(&two).or_else(|| lex.role(hw[i]))
+    };
+    let last = hw.len() - 1;
+    if let Some(k) = role_at(last).filter(|_| !is_cap(hw[last]) || hw.len() == 1 || !is_cap(hw[last - 1]) || lex.role(hw[last]).is_some()) {
+        out.kind = k.to_string();
         out.name = Some(bare.clone());
-        out.reasoning.push(format!("`{bare}` holds an organisation word"));
+        out.reasoning.push(format!("role `{bare}`"));
         return out;
     }
-    // roles and names
-    let role = (0..words.len()).rev().find_map(|i| {
-        let two = if i + 1 < words.len() { format!("{} {}", words[i], words[i + 1]).to_lowercase() } else { String::new() };
-        lex.role(&two).or_else(|| lex.role(words[i]))
-    });
+    let role = (0..hw.len()).rev().find_map(role_at);
     let is_name_word = |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(w).is_none() && lex.boundary(w).is_none();
-    let tail = words.iter().rev().take_while(|w| is_name_word(w)).count();
-    if tail > 0 {
-        let name = words[words.len() - tail..].join(" ");
+    let tail = hw.iter().rev().take_while(|w| is_name_word(w)).count();
+    if tail > 0 && (role.is_some() || !hw[hw.len() - tail..].iter().any(|w| lex.organization_words.contains(*w))) {
+        let name = hw[hw.len() - tail..].join(" ");
         let name = name.trim_end_matches("’s").trim_end_matches("'s").to_string();
         if let Some(c) = lex.countries.get(&name) {
             out.kind = "country".into();
@@ -523,6 +536,12 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
             None => format!("name `{name}`"),
         });
         out.name = Some(full.unwrap_or(&name).to_string());
+        return out;
+    }
+    if words.iter().any(|w| lex.organization_words.contains(*w)) {
+        out.kind = "organization".into();
+        out.name = Some(bare.clone());
+        out.reasoning.push(format!("`{bare}` holds an organisation word"));
         return out;
     }
     if let Some(k) = role {
@@ -553,8 +572,9 @@ fn strip_det(text: &str, lex: &SourceLexicons) -> String {
     }
 }
 
-/// The most recent mention before `at`, in sentence `si` or the window before it, that a
-/// pronoun may refer to.
+/// What a pronoun refers to: the source of the most recent attribution in the window
+/// (speakers are what reports keep referring back to), else the most recent compatible
+/// name mentioned before it, in sentence `si` or the window before it.
 fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Option<String> {
     let ok = |m: &Mention| match refers {
         Refers::Person => m.kind == "person",
@@ -563,6 +583,11 @@ fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Optio
         Refers::SelfRef | Refers::Other => false,
     };
     let lo = si.saturating_sub(RESOLVE_WINDOW);
+    let speakers = names.speakers.borrow();
+    let end = speakers.partition_point(|m| m.at < at);
+    if let Some(m) = speakers[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)) {
+        return Some(m.name.clone());
+    }
     let end = names.mentions.partition_point(|m| m.at < at);
     names.mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
 }
