@@ -340,15 +340,21 @@ fn apply(
 /// source before the appositive and keep the appositive in the span.
 fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::SourceLexicons) -> Option<Range<usize>> {
     let comma = |i: usize| !toks[i].word && &text[toks[i].range.clone()] == ",";
-    if ti < 3 || !comma(ti - 1) {
+    if ti < 2 || !comma(ti - 1) {
         return None;
     }
-    let k = (ti.saturating_sub(26)..ti - 1).rev().find(|&i| comma(i))?;
-    if k + 1 >= ti - 1 || (k + 1..ti - 1).any(|i| !toks[i].word && !matches!(&text[toks[i].range.clone()], "-" | "." | "(" | ")")) {
-        return None;
+    let earlier = (ti.saturating_sub(26)..ti - 1)
+        .rev()
+        .find(|&i| comma(i))
+        .filter(|&k| k + 1 < ti - 1 && (k + 1..ti - 1).all(|i| toks[i].word || matches!(&text[toks[i].range.clone()], "-" | "." | "(" | ")")));
+    match earlier {
+        Some(k) => {
+            let r = sources::walk_left(text, toks, k, lex)?;
+            Some(toks[r.start].range.start..toks[ti - 2].range.end)
+        }
+        // a lone comma before the cue (`Sen. Jack Reed (D-R.I.), said`)
+        None => sources::walk_left(text, toks, ti - 1, lex).map(|r| span(toks, r)),
     }
-    let r = sources::walk_left(text, toks, k, lex)?;
-    Some(toks[r.start].range.start..toks[ti - 2].range.end)
 }
 
 /// The first `n` words of a range (a long `according to` source keeps its head).

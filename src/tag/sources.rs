@@ -101,13 +101,20 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
     while i > 0 && words < MAX_SOURCE_WORDS {
         let t = &toks[i - 1];
         if !t.word {
-            // read through a parenthesis in or right after the source: `Roger Wicker (R-Miss.) said`
-            if &text[t.range.clone()] == ")"
-                && let Some(open) = (i.saturating_sub(8)..i - 1).rev().find(|&k| &text[toks[k].range.clone()] == "(")
-                && open > 0
-                && toks[open - 1].word
+            // read through a parenthesis or a pair of dashes in or right after the source:
+            // `Roger Wicker (R-Miss.) said`, `insiders in two states — Nevada and Ohio — said`
+            let p = &text[t.range.clone()];
+            let open = match p {
+                ")" => Some("("),
+                "—" | "–" => Some(p),
+                _ => None,
+            };
+            if let Some(open) = open
+                && let Some(k) = (i.saturating_sub(16)..i - 1).rev().find(|&k| &text[toks[k].range.clone()] == open)
+                && k > 0
+                && toks[k - 1].word
             {
-                i = open;
+                i = k;
                 continue;
             }
             break;
@@ -198,10 +205,16 @@ pub fn walk_right(text: &str, toks: &[Tok], start: usize, lex: &SourceLexicons) 
                     break;
                 }
             }
-            Some(Boundary::Det) if i > start => break,
+            // a determiner opens the phrase, or follows a joining word inside it
+            // (`Stephen Vladeck of the University of Texas`)
+            Some(Boundary::Det) if i > start && lex.boundary(w(i - 1)) != Some(Boundary::Join) => break,
             _ => {}
         }
         i += 1;
+    }
+    // never end on a joining word or a determiner
+    while i > start && matches!(lex.boundary(w(i - 1)), Some(Boundary::Join | Boundary::Conj | Boundary::Det)) {
+        i -= 1;
     }
     (i > start && has_content(text, toks, start..i, lex)).then_some(start..i)
 }
@@ -419,8 +432,9 @@ fn name_kind(name: &str, lex: &SourceLexicons) -> &'static str {
 /// Resolve the source at clean range `r` in sentence `si`.
 pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Resolved {
     let lex = &ctx.rules.sources;
-    // an appositive (`Ann Ray, R-Ky.`, `Smith, a spokesman`) does not decide: its head does
-    let r = match ctx.text[r.clone()].find(',') {
+    // an appositive or aside (`Ann Ray, R-Ky.`, `Reed (D-R.I.)`, `insiders — in Ohio —`)
+    // does not decide: the head before it does
+    let r = match ctx.text[r.clone()].find([',', '(', '—', '–']) {
         Some(i) if i > 0 => r.start..r.start + i,
         _ => r,
     };
