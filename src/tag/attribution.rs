@@ -343,18 +343,18 @@ fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::
     if ti < 2 || !comma(ti - 1) {
         return None;
     }
-    let earlier = (ti.saturating_sub(26)..ti - 1)
-        .rev()
-        .find(|&i| comma(i))
-        .filter(|&k| k + 1 < ti - 1 && (k + 1..ti - 1).all(|i| toks[i].word || matches!(&text[toks[i].range.clone()], "-" | "." | "(" | ")")));
-    match earlier {
-        Some(k) => {
-            let r = sources::walk_left(text, toks, k, lex)?;
-            Some(toks[r.start].range.start..toks[ti - 2].range.end)
-        }
-        // a lone comma before the cue (`Sen. Jack Reed (D-R.I.), said`)
-        None => sources::walk_left(text, toks, ti - 1, lex).map(|r| span(toks, r)),
-    }
+    // the farthest comma (within a bounded window) whose left side reads as a noun phrase
+    // with a nominal head: `Sen. Chuck Grassley, facing a challenge in Iowa, a swing state,
+    // said` → `Sen. Chuck Grassley, …`
+    let head_ok = |r: &Range<usize>| {
+        let last = &text[toks[r.end - 1].range.clone()];
+        last.starts_with(char::is_uppercase) || lex.role(last).is_some() || lex.is_anonymous(last) || lex.is_document(last)
+    };
+    let found = (ti.saturating_sub(30)..ti - 1)
+        .filter(|&k| comma(k) && k + 1 < ti - 1)
+        .find_map(|k| sources::walk_left(text, toks, k, lex).filter(head_ok).map(|r| toks[r.start].range.start..toks[ti - 2].range.end));
+    // or a lone comma before the cue (`Sen. Jack Reed (D-R.I.), said`)
+    found.or_else(|| sources::walk_left(text, toks, ti - 1, lex).map(|r| span(toks, r)))
 }
 
 /// The first `n` words of a range (a long `according to` source keeps its head).
