@@ -78,6 +78,7 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
             }
         }
         cut_contents(ctx.text, &mut cands[first..], &ctx.rules.sources);
+        drop_nested_nominals(&mut cands, first);
     }
     for c in &mut cands {
         c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes, &ctx.rules.quote_marks);
@@ -195,6 +196,17 @@ fn apply(
         let r = first_words(text, r, sources::MAX_SOURCE_WORDS);
         if !valid_source(text, r.clone(), lex) {
             return None;
+        }
+        // a source the pattern took from before the cue must read as one noun phrase: the
+        // leftward reading from its end covers it (`a claim the authority disputed` does not)
+        if r.end <= cue.start {
+            // (its head: an appositive after a comma is read separately)
+            let head_end = text[r.clone()].find(',').map_or(r.end, |i| r.start + i);
+            let end = tok_at(toks, head_end);
+            let walked = sources::walk_left(text, toks, end, lex).map(|w| toks[w.start].range.start);
+            if walked.is_some_and(|w| w > r.start) {
+                return None;
+            }
         }
         reasoning.push(format!("source from the rule's `source` group: `{}`", &text[r.clone()]));
         Some(r)
@@ -353,8 +365,14 @@ fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::
     let found = (ti.saturating_sub(30)..ti - 1)
         .filter(|&k| comma(k) && k + 1 < ti - 1)
         .find_map(|k| sources::walk_left(text, toks, k, lex).filter(head_ok).map(|r| toks[r.start].range.start..toks[ti - 2].range.end));
-    // or a lone comma before the cue (`Sen. Jack Reed (D-R.I.), said`)
-    found.or_else(|| sources::walk_left(text, toks, ti - 1, lex).map(|r| span(toks, r)))
+    // or a lone comma after a name before the cue (`Sen. Jack Reed (D-R.I.), said`)
+    found.or_else(|| {
+        sources::walk_left(text, toks, ti - 1, lex)
+            .filter(|r| {
+                text[toks[r.end - 1].range.clone()].starts_with(|c: char| c.is_uppercase() || c == '(' || c == ')') || !toks[ti - 2].word
+            })
+            .map(|r| span(toks, r))
+    })
 }
 
 /// The first `n` words of a range (a long `according to` source keeps its head).
@@ -527,6 +545,25 @@ fn at_clause_boundary(before: &str, after: &str, lex: &crate::rules::sources::So
     let last = t.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(t);
     let first = a.split(|c: char| c.is_whitespace()).next().unwrap_or(a);
     lex.boundary(last) == Some(Boundary::Conj) || lex.boundary(first) == Some(Boundary::Conj)
+}
+
+/// A nominal cue with no source of its own that stands inside the frame of a verb cue and
+/// reports the same content (`said in a statement that …`) adds nothing: it is dropped.
+fn drop_nested_nominals(cands: &mut Vec<Cand>, first: usize) {
+    let mut i = first;
+    while i < cands.len() {
+        let b = &cands[i];
+        let dup = b.reading.pos == "noun"
+            && b.source.is_none()
+            && cands[first..].iter().any(|a| {
+                a.reading.pos != "noun" && a.cue.end <= b.cue.start && a.content.start <= b.cue.start && a.content.end == b.content.end
+            });
+        if dup {
+            cands.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// Cut contents that run into the clause of a later cue of the same sentence (a coordinated
