@@ -31,6 +31,8 @@ pub struct QuoteMarks {
     pub pairs: Vec<MarkPair>,
     /// Every mark, longest first.
     marks: Vec<String>,
+    /// The first characters of the marks, sorted (a quick test for the scan).
+    firsts: Vec<char>,
 }
 
 impl QuoteMarks {
@@ -57,7 +59,10 @@ impl QuoteMarks {
         let mut marks: Vec<String> = pairs.iter().flat_map(|p| [p.open.clone(), p.close.clone()]).collect();
         marks.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         marks.dedup();
-        QuoteMarks { pairs, marks }
+        let mut firsts: Vec<char> = marks.iter().filter_map(|m| m.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        QuoteMarks { pairs, marks, firsts }
     }
 
     /// The longest mark at the start of `s`.
@@ -72,7 +77,7 @@ impl QuoteMarks {
 
     /// Whether `c` is (the first character of) any quotation mark of the table.
     pub fn is_mark(&self, c: char) -> bool {
-        self.marks.iter().any(|m| m.starts_with(c))
+        self.firsts.binary_search(&c).is_ok()
     }
 
     /// Whether `m` opens any pair.
@@ -133,7 +138,9 @@ impl QuoteRule {
     /// Compile, pushing any error.
     pub fn compile(ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) -> Option<QuoteRule> {
         let n = errors.len();
-        let opt = |p: &Option<toml::Spanned<String>>, errors: &mut Vec<RuleError>| p.as_ref().and_then(|p| ctx.compile_pattern(p, errors));
+        let opt = |p: &Option<toml::Spanned<String>>, errors: &mut Vec<RuleError>| {
+            p.as_ref().and_then(|p| super::attribution::compile_context_pattern(ctx, p, errors))
+        };
         let before = opt(&raw.before, errors);
         let after = opt(&raw.after, errors);
         let inside = opt(&raw.inside, errors);
