@@ -14,6 +14,9 @@
 //!   `"entity"`, `"hedged"`, `"words<=5"`…) and/or a pattern over its text. A claim's score
 //!   is the logistic function of the sum of the weights of the features that fire.
 //!
+//! Word boundaries in claim patterns are ASCII (see [`ascii_boundaries`]): `\b` between an
+//! ASCII letter and a non-ASCII one counts as a boundary.
+//!
 //! The patterns of each kind share a literal prefilter ([`Prefilter`]): one Aho-Corasick
 //! scan of a sentence tells which patterns can match, and only those run.
 
@@ -246,6 +249,11 @@ pub struct ClaimRules {
 }
 
 impl ClaimRules {
+    /// Number of patterns behind [`ClaimRules::candidates`].
+    pub fn prefilter_len(&self) -> usize {
+        self.feature_base + self.feature_filter_index.len()
+    }
+
     /// Which claim patterns may match `text` (see [`ClaimRules::prefilter`]); one scan.
     pub fn candidates(&self, text: &str) -> Vec<Verdict> {
         self.prefilter.candidates(text)
@@ -253,20 +261,20 @@ impl ClaimRules {
 
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
-        let unless = raw.unless.as_ref().and_then(|u| ctx.compile_pattern(u, errors));
+        let unless = raw.unless.as_ref().and_then(|u| ctx.compile_pattern(u, errors)).map(ascii_boundaries);
         if raw.unless.is_some() && unless.is_none() {
             return;
         }
         match raw.kind.get_ref().as_str() {
             "claim_type" => {
-                let regex = ctx.regex(raw, errors);
+                let regex = ctx.regex(raw, errors).map(ascii_boundaries);
                 let t = ctx.choice(raw, &raw.claim_type, "type", RULE_TYPES, errors);
                 if let (Some(regex), Some(claim_type)) = (regex, t) {
                     self.types.push(TypeRule { rule, claim_type, regex, unless });
                 }
             }
             "claim_cue" => {
-                let regex = ctx.regex(raw, errors);
+                let regex = ctx.regex(raw, errors).map(ascii_boundaries);
                 let kind = ctx.choice(raw, &raw.cue, "cue", CUE_KINDS, errors).map(|k| match k.as_str() {
                     "hedge" => CueKind::Hedge,
                     "booster" => CueKind::Booster,
@@ -295,12 +303,12 @@ impl ClaimRules {
                 }
             }
             "not_claim" => {
-                if let Some(regex) = ctx.regex(raw, errors) {
+                if let Some(regex) = ctx.regex(raw, errors).map(ascii_boundaries) {
                     self.not_claims.push(NotClaimRule { rule, regex, unless });
                 }
             }
             "claim_clause" => {
-                let regex = ctx.regex(raw, errors);
+                let regex = ctx.regex(raw, errors).map(ascii_boundaries);
                 let kind = ctx.choice(raw, &raw.clause, "clause", &["sentence", "split", "frame"], errors).map(|k| match k.as_str() {
                     "sentence" => ClauseKind::Sentence,
                     "split" => ClauseKind::Split,
@@ -334,7 +342,7 @@ impl ClaimRules {
             None => None,
         };
         let regex = match &raw.pattern {
-            Some(p) => match ctx.compile_pattern(p, errors) {
+            Some(p) => match ctx.compile_pattern(p, errors).map(ascii_boundaries) {
                 Some(r) => Some(r),
                 None => return,
             },
@@ -368,13 +376,64 @@ impl ClaimRules {
     }
 }
 
+/// The regex with its word boundaries (`\b`, `\B`) made ASCII: `(?-u:\b)`. A Unicode word
+/// boundary stops the fast lazy DFA at the first non-ASCII byte of a text (a `ü`, a curly
+/// quote), and the fallback engines are many times slower on long sentences; an ASCII
+/// boundary differs only next to a non-ASCII letter (`\bich\b` would match in `Zürich`),
+/// which English claim rules do not rely on.
+pub fn ascii_boundaries(regex: Regex) -> Regex {
+    let p = regex.as_str();
+    if !p.contains("\\b") && !p.contains("\\B") {
+        return regex;
+    }
+    let mut out = String::with_capacity(p.len() + 32);
+    let mut chars = p.chars();
+    let mut in_class = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => match chars.next() {
+                Some(b @ ('b' | 'B')) if !in_class => {
+                    out.push_str("(?-u:\\");
+                    out.push(b);
+                    out.push(')');
+                }
+                Some(n) => {
+                    out.push(c);
+                    out.push(n);
+                }
+                None => out.push(c),
+            },
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    regex::RegexBuilder::new(&out).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build().unwrap_or(regex)
+}
+
 /// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when
 /// the pattern matched.
 pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) -> Vec<regex::Match<'t>> {
     let found: Vec<regex::Match<'t>> = regex.find_iter(text).collect();
     let Some(u) = unless.filter(|_| !found.is_empty()) else { return found };
     let vetoes: Vec<std::ops::Range<usize>> = u.find_iter(text).map(|m| m.range()).collect();
-    found.into_iter().filter(|m| !vetoes.iter().any(|v| v.start < m.end() && m.start() < v.end)).collect()
+    // Both lists are in text order and a regex's matches do not overlap: one sweep.
+    let mut v = 0;
+    found
+        .into_iter()
+        .filter(|m| {
+            while v < vetoes.len() && vetoes[v].end <= m.start() {
+                v += 1;
+            }
+            !(v < vetoes.len() && vetoes[v].start < m.end())
+        })
+        .collect()
 }
 
 /// Whether a pattern with this prefilter verdict has a match in `text` that no match of
@@ -409,6 +468,14 @@ mod tests {
         assert!(Test::parse("type:gossip").unwrap_err().contains("unknown claim type"));
         assert!(Test::parse("words<=x").is_err());
         assert!(Test::parse("sometimes").is_err());
+    }
+
+    #[test]
+    fn word_boundaries_become_ascii() {
+        let r = ascii_boundaries(Regex::new(r"(?i)\bwill\b|[\\b]\Bx").unwrap());
+        assert_eq!(r.as_str(), r"(?i)(?-u:\b)will(?-u:\b)|[\\b](?-u:\B)x");
+        assert!(r.is_match("Zürich will pay"));
+        assert!(!r.is_match("goodwill"));
     }
 
     #[test]

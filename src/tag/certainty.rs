@@ -14,6 +14,10 @@ use crate::rules::claim::{CueKind, Level, matches_unless};
 use crate::rules::claim_lexicons::CueMatch;
 use crate::rules::claim_prefilter::{NO, Verdict};
 
+/// How many earlier rule cues a lexicon cue is compared with (rule cues that start before it
+/// and may contain it): enough for any text, and no quadratic work on a hostile one.
+const LOOK_BACK: usize = 8;
+
 /// A cue in the clean text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cue {
@@ -47,7 +51,17 @@ pub fn find(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict]) ->
             }
         }
     }
-    found.retain(|l| !from_rules.iter().any(|r| r.kind == l.kind && r.range.start <= l.range.start && l.range.end <= r.range.end));
+    if !from_rules.is_empty() {
+        // Drop lexicon cues inside a rule's cue of the same kind: rule cues sorted by start,
+        // each lexicon cue checked against those that start before it (bounded look-back).
+        from_rules.sort_by_key(|r| (r.range.start, std::cmp::Reverse(r.range.end)));
+        found.retain(|l| {
+            let upto = from_rules.partition_point(|r| r.range.start <= l.range.start);
+            !from_rules[upto.saturating_sub(LOOK_BACK)..upto]
+                .iter()
+                .any(|r| r.kind == l.kind && r.range.start <= l.range.start && l.range.end <= r.range.end)
+        });
+    }
     found.extend(from_rules);
     found.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end), m.rule));
     found.dedup_by(|b, a| a.range == b.range && a.kind == b.kind);

@@ -60,11 +60,10 @@ fn test(t: &Test, f: &Facts) -> bool {
 }
 
 /// Score a claim: the score and the names of the features that fired, in rule order;
-/// `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of its text. A pattern
-/// feature also fires on the `frame` of an attributed claim (its source and cue: `I think`).
-pub fn score(rules: &RuleSet, text: &str, facts: &Facts, candidates: &[Verdict], frame: Option<&str>) -> (f64, Vec<String>) {
+/// `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of `text` (the claim's
+/// region: for an attributed claim, with the source and cue that frame it, `I think`).
+pub fn score(rules: &RuleSet, text: &str, facts: &Facts, candidates: &[Verdict]) -> (f64, Vec<String>) {
     let cr = &rules.claims;
-    let frame_candidates = frame.map(|f| cr.candidates(f));
     let mut hit = vec![NO; cr.features.len()];
     for (k, &f) in cr.feature_filter_index.iter().enumerate() {
         hit[f] = candidates[cr.feature_base + k];
@@ -76,12 +75,7 @@ pub fn score(rules: &RuleSet, text: &str, facts: &Facts, candidates: &[Verdict],
             continue;
         }
         if let Some(re) = &f.regex {
-            let in_frame = || {
-                let (Some(ft), Some(fc)) = (frame, &frame_candidates) else { return false };
-                let k = cr.feature_filter_index.iter().position(|&x| x == i).expect("feature with a pattern");
-                verdict_holds(fc[cr.feature_base + k], re, f.unless.as_ref(), ft)
-            };
-            if !verdict_holds(hit[i], re, f.unless.as_ref(), text) && !in_frame() {
+            if !verdict_holds(hit[i], re, f.unless.as_ref(), text) {
                 continue;
             }
         }

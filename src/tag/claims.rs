@@ -15,8 +15,9 @@
 //!    the writer's framing. A hedged attribution also hedges its content: a hedge in its cue
 //!    (`suspicion`, `speculated`) or its source (`some say`); a hedge elsewhere in the
 //!    framing (`the minister reportedly said`) hedges the framing only.
-//! 4. **Types** from the `claim_type` rules (one `RegexSet` scan per clause), `attributed`
-//!    from the attribution, `other` when nothing else applies.
+//! 4. **Types** from the `claim_type` rules over the clause's region (the clause and, for an
+//!    attribution's content, the cue and source that frame it), `attributed` from the
+//!    attribution, `other` when nothing else applies.
 //! 5. **Entities** ([`entities`](super::entities)) and **check-worthiness**
 //!    ([`checkworthy`](super::checkworthy)).
 
@@ -28,8 +29,8 @@ use super::checkworthy::{self, Facts};
 use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
-use crate::rules::claim::{ClauseKind, CueKind, matches_unless, verdict_holds};
-use crate::rules::claim_prefilter::{NO, Verdict};
+use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
+use crate::rules::claim_prefilter::{MAYBE, Verdict};
 
 /// One clause of a sentence that may be a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,44 +104,39 @@ pub fn sentence_claims(
     }
     let cues = certainty::find(rules, stext, range.start, &cand);
     let whole = trim(text, range.clone());
-    // Type matches, found once per sentence (clean ranges), then given to every clause whose
-    // region they overlap. A lone clause that is the whole sentence needs no positions.
-    let simple = clauses.len() == 1 && clauses[0].range == whole && clauses[0].attribution.is_none();
-    let mut type_hits: Vec<(usize, Range<usize>)> = Vec::new();
-    if simple {
-        for (i, r) in cr.types.iter().enumerate() {
-            if verdict_holds(cand[i], &r.regex, r.unless.as_ref(), stext) {
-                type_hits.push((i, whole.clone()));
-            }
-        }
-    } else {
-        for (i, r) in cr.types.iter().enumerate().filter(|(i, _)| cand[*i] != NO) {
-            for m in matches_unless(&r.regex, r.unless.as_ref(), stext) {
-                type_hits.push((i, range.start + m.start()..range.start + m.end()));
-            }
-        }
-    }
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
+        // A clause's region: its own text and, for an attribution's content in this sentence,
+        // the cue and source that frame it (`Analysts forecast` a recession: a prediction; `I
+        // think` we can do better: an opinion). Types and features are read there.
+        let attribution = cl.attribution.map(|i| &attributions[i]);
+        let mut region = cl.range.clone();
+        if let Some(a) = attribution {
+            for r in std::iter::once(&a.cue).chain(a.source.as_ref()) {
+                if range.start <= r.start && r.end <= range.end {
+                    region = region.start.min(r.start)..region.end.max(r.end);
+                }
+            }
+        }
+        let rtext = &text[region.clone()];
         // The prefilter's verdicts hold for the text they were made on.
         let own;
-        let cand = if cl.range == whole {
+        let cand = if region == whole {
             &cand
         } else {
-            own = cr.candidates(ctext);
+            own = cr.candidates(rtext);
             &own
         };
         let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
-        let mut mine: Vec<&Cue> = cues.iter().filter(|c| inside(&c.range)).collect();
+        let mut mine: Vec<&Cue> = near(&cues, |c| &c.range, &cl.range).filter(|c| inside(&c.range)).collect();
         if let Some(a) = cl.attribution.map(|i| &attributions[i]) {
             // A hedged attribution hedges its content: a hedge in its cue (`suspected`) or its
             // source (`some say`, `many observers believe`).
-            let overlaps = |r: &Range<usize>, c: &Range<usize>| c.start < r.end && r.start < c.end;
-            mine.extend(cues.iter().filter(|c| {
-                c.kind == CueKind::Hedge
-                    && !inside(&c.range)
-                    && (overlaps(&a.cue, &c.range) || a.source.as_ref().is_some_and(|s| overlaps(s, &c.range)))
-            }));
+            for r in std::iter::once(&a.cue).chain(a.source.as_ref()) {
+                mine.extend(near(&cues, |c| &c.range, r).filter(|c| c.kind == CueKind::Hedge && !inside(&c.range)));
+            }
+            mine.sort_by_key(|c| (c.range.start, c.range.end));
+            mine.dedup_by(|a, b| a.range == b.range && a.kind == b.kind);
         }
         let cue_texts = |k: CueKind| -> Vec<String> {
             let mut v: Vec<String> = mine.iter().filter(|c| c.kind == k).map(|c| certainty::cue_text(&text[c.range.clone()])).collect();
@@ -158,27 +154,11 @@ pub fn sentence_claims(
         if let Some(a) = cl.attribution {
             rule_ids.push(attributions[a].rule.clone());
         }
-        // A clause's region: its own text and, for an attribution's content, the cue and
-        // source that frame it (`Analysts forecast` a recession: a prediction).
-        let attribution = cl.attribution.map(|i| &attributions[i]);
-        let mut region = vec![cl.range.clone()];
-        if let Some(a) = attribution {
-            region.push(a.cue.clone());
-            region.extend(a.source.clone());
-            if a.cue.end <= cl.range.start {
-                region.push(a.cue.end..cl.range.start);
-            } else if cl.range.end <= a.cue.start {
-                region.push(cl.range.end..a.cue.start);
-            }
-        }
         let mut types: Vec<String> = Vec::new();
-        let mut last = usize::MAX;
-        for (i, m) in &type_hits {
-            if *i == last || !region.iter().any(|g| m.start < g.end && g.start < m.end) {
+        for (i, r) in cr.types.iter().enumerate() {
+            if !verdict_holds(cand[i], &r.regex, r.unless.as_ref(), rtext) {
                 continue;
             }
-            last = *i;
-            let r = &cr.types[*i];
             rule_ids.push(rules.rules[r.rule].id.clone());
             if !types.contains(&r.claim_type) {
                 types.push(r.claim_type.clone());
@@ -199,8 +179,10 @@ pub fn sentence_claims(
         rule_ids.sort();
         rule_ids.dedup();
 
-        let entities: Vec<EntityTag> =
-            ents.iter().filter(|e| cl.range.start <= e.range.start && e.range.end <= cl.range.end).cloned().collect();
+        let entities: Vec<EntityTag> = near(ents, |e| &e.range, &cl.range)
+            .filter(|e| cl.range.start <= e.range.start && e.range.end <= cl.range.end)
+            .cloned()
+            .collect();
         let facts = Facts {
             types: &types,
             entities: &entities,
@@ -210,13 +192,7 @@ pub fn sentence_claims(
             attributed: cl.attribution.is_some(),
             words: checkworthy::word_count(ctext),
         };
-        // An attribution's frame (`I think`, `you said`) speaks for its content too.
-        let frame = attribution.and_then(|a| {
-            let start = a.source.as_ref().map_or(a.cue.start, |s| s.start.min(a.cue.start));
-            let end = a.source.as_ref().map_or(a.cue.end, |s| s.end.max(a.cue.end));
-            (range.start <= start && end <= range.end).then(|| &text[start..end])
-        });
-        let (score, features) = checkworthy::score(rules, ctext, &facts, cand, frame);
+        let (score, features) = checkworthy::score(rules, rtext, &facts, cand);
         out.push(ClaimTag {
             sentence,
             range: cl.range.clone(),
@@ -232,6 +208,21 @@ pub fn sentence_claims(
             rules: rule_ids,
         });
     }
+}
+
+/// Longest span [`near`] expects an item to have; a longer one that starts that far before
+/// the range is not seen (no rule's match, cue or name is that long in practice).
+const MAX_ITEM: usize = 512;
+
+/// The items of `items` (sorted by start) that overlap `r`, found by binary search so that a
+/// sentence with many clauses costs no quadratic time.
+fn near<'a, T, F>(items: &'a [T], span: F, r: &Range<usize>) -> impl Iterator<Item = &'a T> + 'a
+where
+    F: Fn(&T) -> &Range<usize> + Copy + 'a,
+{
+    let (lo, hi) = (r.start, r.end);
+    let first = items.partition_point(|t| span(t).start + MAX_ITEM < lo);
+    items[first..].iter().take_while(move |t| span(t).start < hi).filter(move |t| lo < span(t).end)
 }
 
 /// The `clause = "sentence"` rule that makes `text` a claim sentence, if no `not_claim`
@@ -288,6 +279,7 @@ pub fn clauses(
     contents.sort_by_key(|(r, ai)| (r.start, std::cmp::Reverse(r.end), *ai));
     let whole = trim(text, range.clone());
     let mut nodes = vec![Node { range: whole.clone(), attribution: None, children: Vec::new() }];
+    let mut stack = vec![0];
     for (r, ai) in contents {
         if r == whole {
             // The sentence is all content (a quoted sentence): the source's claim.
@@ -296,33 +288,36 @@ pub fn clauses(
             }
             continue;
         }
-        // Innermost node containing r; skip ranges that cross a sibling.
-        let mut parent = 0;
-        'down: loop {
-            for &c in &nodes[parent].children {
-                let cr = &nodes[c].range;
-                if cr.start <= r.start && r.end <= cr.end {
-                    parent = c;
-                    continue 'down;
-                }
-            }
-            break;
+        // Contents come in text order, outer before inner: the open nodes form a stack (as
+        // brackets do). Close those that end before r; r nests in the top one, unless it
+        // crosses the last child there.
+        while stack.len() > 1 && nodes[*stack.last().expect("root")].range.end <= r.start {
+            stack.pop();
         }
-        if nodes[parent].children.iter().any(|&c| nodes[c].range.start < r.end && r.start < nodes[c].range.end) {
+        let mut parent = *stack.last().expect("root");
+        if !(nodes[parent].range.start <= r.start && r.end <= nodes[parent].range.end) {
+            while stack.len() > 1
+                && !(nodes[*stack.last().expect("root")].range.start <= r.start && r.end <= nodes[*stack.last().expect("root")].range.end)
+            {
+                stack.pop();
+            }
+            parent = *stack.last().expect("root");
+        }
+        if nodes[parent].children.last().is_some_and(|&c| r.start < nodes[c].range.end) {
             continue;
         }
         let id = nodes.len();
         nodes.push(Node { range: r, attribution: Some(ai), children: Vec::new() });
         nodes[parent].children.push(id);
+        stack.push(id);
     }
     let frame = cr.clauses.iter().filter(|c| c.kind == ClauseKind::Frame).collect::<Vec<_>>();
     let mut out = Vec::new();
     for n in &nodes {
         let mut pieces = Vec::new();
         let mut at = n.range.start;
-        let mut kids: Vec<&Range<usize>> = n.children.iter().map(|&c| &nodes[c].range).collect();
-        kids.sort_by_key(|r| r.start);
-        for k in kids {
+        // Children were added in text order.
+        for k in n.children.iter().map(|&c| &nodes[c].range) {
             pieces.push(at..k.start);
             at = k.end;
         }
@@ -398,7 +393,7 @@ fn split(
     let mut i = before;
     while i < out.len() {
         let piece = &text[out[i].range.clone()];
-        if out[i].range != *whole && claim_sentence(rules, piece, &rules.claims.candidates(piece)).is_none() {
+        if out[i].range != *whole && claim_sentence(rules, piece, &vec![MAYBE; rules.claims.prefilter_len()]).is_none() {
             out.remove(i);
         } else {
             i += 1;
