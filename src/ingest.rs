@@ -5,9 +5,11 @@
 //! line, a ragged CSV row, a missing or non-string text field) becomes a [`DocError`]
 //! naming the file and line, and the stream goes on with the next record.
 
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 
@@ -176,38 +178,77 @@ pub fn file_doc_id(input: &Input) -> String {
 
 /// Open an input and stream its documents.
 pub fn read(input: &Input, opts: &Options) -> Box<dyn Iterator<Item = Item> + Send> {
+    match open(input) {
+        Ok(reader) => read_from(input, opts, reader),
+        Err(e) => Box::new(std::iter::once(Err(e))),
+    }
+}
+
+/// Open an input's bytes: the file, or stdin. A file that cannot be opened is an error
+/// record of its own.
+pub fn open(input: &Input) -> Result<Box<dyn Read + Send>, DocError> {
+    if input.is_stdin() {
+        return Ok(Box::new(io::stdin()));
+    }
+    File::open(&input.path).map(|f| Box::new(f) as Box<dyn Read + Send>).map_err(|e| DocError {
+        id: file_doc_id(input),
+        file: input.path.display().to_string(),
+        line: None,
+        message: e.to_string(),
+    })
+}
+
+/// Stream the documents of an input whose bytes come from `reader` (see [`open`]).
+pub fn read_from(input: &Input, opts: &Options, reader: Box<dyn Read + Send>) -> Box<dyn Iterator<Item = Item> + Send> {
     let name = input.path.display().to_string();
     let format = opts.format.or_else(|| Format::from_path(&input.path)).unwrap_or(Format::Txt);
-    let reader: Box<dyn Read + Send> = if input.is_stdin() {
-        Box::new(io::stdin())
-    } else {
-        match File::open(&input.path) {
-            Ok(f) => Box::new(f),
-            Err(e) => {
-                let err = DocError { id: file_doc_id(input), file: name, line: None, message: e.to_string() };
-                return Box::new(std::iter::once(Err(err)));
-            }
-        }
-    };
     let reader = BufReader::with_capacity(1 << 16, reader);
+    // A record's `source` is `file:line`; from stdin it is `-`, since the line a record has
+    // in the stream one process sees depends on how the stream was sharded (SPEC §6).
+    let lines = !input.is_stdin();
     match format {
         Format::Txt | Format::Md => {
             let id = if input.is_stdin() { "-".to_string() } else { file_doc_id(input) };
             Box::new(std::iter::once(read_whole(reader, id, name)))
         }
-        Format::Jsonl => Box::new(JsonlReader { reader, file: name, line: 0, opts: opts.clone(), buf: Vec::new() }),
-        Format::Csv => Box::new(csv_reader(reader, name, opts.clone())),
+        Format::Jsonl => Box::new(JsonlReader { reader, file: name, line: 0, lines, seen: false, opts: opts.clone(), buf: Vec::new() }),
+        Format::Csv => Box::new(csv_reader(reader, name, lines, opts.clone())),
     }
 }
 
+/// Why bytes are not a text document: what is wrong and on which 1-based line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DecodeError {
+    /// What is wrong.
+    pub message: String,
+    /// The line holding the first bad byte.
+    pub line: usize,
+}
+
 /// Decode bytes as UTF-8 with a leading BOM removed, or say where they are not UTF-8.
-pub fn decode(bytes: Vec<u8>) -> Result<String, String> {
+pub fn decode(bytes: Vec<u8>) -> Result<String, DecodeError> {
     let bytes = if bytes.starts_with(b"\xEF\xBB\xBF") { bytes[3..].to_vec() } else { bytes };
+    let line_of = |b: &[u8], at: usize| b[..at].iter().filter(|&&c| c == b'\n').count() + 1;
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-        format!("invalid UTF-8 at byte {at} (line {line})")
+        DecodeError { message: format!("invalid UTF-8 at byte {at}"), line: line_of(e.as_bytes(), at) }
     })
+}
+
+/// Decode a whole text file: [`decode`], and NUL bytes are refused as binary data (a PDF,
+/// an image, UTF-16 text), as ripgrep does.
+pub fn decode_text_file(bytes: Vec<u8>) -> Result<String, DecodeError> {
+    if bytes.contains(&0) {
+        let at = bytes.iter().position(|&b| b == 0).unwrap_or(0);
+        let line = bytes[..at].iter().filter(|&&c| c == b'\n').count() + 1;
+        let hint = if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.get(1) == Some(&0) {
+            "; UTF-16 text must be converted to UTF-8"
+        } else {
+            ""
+        };
+        return Err(DecodeError { message: format!("binary data: NUL byte at byte {at}{hint}"), line });
+    }
+    decode(bytes)
 }
 
 fn read_whole(mut reader: impl Read, id: String, file: String) -> Item {
@@ -215,7 +256,7 @@ fn read_whole(mut reader: impl Read, id: String, file: String) -> Item {
     if let Err(e) = reader.read_to_end(&mut bytes) {
         return Err(DocError { id, file, line: None, message: e.to_string() });
     }
-    match decode(bytes) {
+    match decode_text_file(bytes) {
         Ok(text) if text.trim().is_empty() => Err(DocError {
             id,
             file,
@@ -223,7 +264,7 @@ fn read_whole(mut reader: impl Read, id: String, file: String) -> Item {
             message: if text.is_empty() { "empty file".into() } else { "file holds only whitespace".into() },
         }),
         Ok(text) => Ok(Document { id, source: file, text, metadata: Map::new() }),
-        Err(message) => Err(DocError { id, file, line: None, message }),
+        Err(e) => Err(DocError { id, file, line: Some(e.line), message: e.message }),
     }
 }
 
@@ -231,6 +272,10 @@ struct JsonlReader<R> {
     reader: R,
     file: String,
     line: usize,
+    /// Whether the input is a file: `source` names the line, and an empty file is an error.
+    lines: bool,
+    /// Whether a record (a non-blank line) was seen, or the empty-file error given.
+    seen: bool,
     opts: Options,
     buf: Vec<u8>,
 }
@@ -243,6 +288,12 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             self.buf.clear();
             self.line += 1;
             match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) if self.lines && !self.seen => {
+                    // An empty file is an error (SPEC §1); an empty stream is an empty shard.
+                    self.seen = true;
+                    let message = if self.line == 1 { "empty file" } else { "file holds only blank lines" };
+                    return Some(Err(DocError { id: self.file.clone(), file: self.file.clone(), line: None, message: message.into() }));
+                }
                 Ok(0) => return None,
                 Ok(_) => {}
                 Err(e) => return Some(Err(self.error(None, e.to_string()))),
@@ -253,6 +304,7 @@ impl<R: BufRead> Iterator for JsonlReader<R> {
             if line.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
+            self.seen = true;
             let value: Value = match serde_json::from_slice(line) {
                 Ok(v) => v,
                 Err(e) => return Some(Err(self.error(None, format!("not a JSON object: {e}")))),
@@ -293,7 +345,8 @@ impl<R> JsonlReader<R> {
             None => return Err(self.error(id, format!("no `{}` field", self.opts.text_field))),
         };
         let id = id.unwrap_or_else(|| format!("{}:{}", self.file, self.line));
-        Ok(Document { id, source: format!("{}:{}", self.file, self.line), text, metadata: map })
+        let source = if self.lines { format!("{}:{}", self.file, self.line) } else { self.file.clone() };
+        Ok(Document { id, source, text, metadata: map })
     }
 }
 
@@ -308,13 +361,22 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -> impl Iterator<Item = Item> + Send {
-    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(reader);
+fn csv_reader(reader: impl Read + Send + 'static, file: String, lines: bool, opts: Options) -> impl Iterator<Item = Item> + Send {
+    let ends = Arc::new(Mutex::new(LineEnds::default()));
+    let tap = LineTap { inner: reader, ends: ends.clone(), after_cr: false, offset: 0 };
+    let mut rdr = csv::ReaderBuilder::new().flexible(false).from_reader(tap);
     let header = rdr.byte_headers().cloned();
+    let empty = header.as_ref().is_ok_and(|h| h.iter().all(<[u8]>::is_empty)) && rdr.is_done();
     let mut records = rdr.into_byte_records();
     let mut done = false;
     let mut header_error = None;
     let (text_col, id_col, names) = match header {
+        Ok(_) if empty => {
+            // An empty file is an error (SPEC §1); an empty stream is an empty shard.
+            done = !lines;
+            header_error = Some("empty file".to_string());
+            (0, None, Vec::new())
+        }
         Ok(h) => {
             let names: Vec<String> = h.iter().map(|c| String::from_utf8_lossy(c).into_owned()).collect();
             let text_col = names.iter().position(|n| *n == opts.text_column);
@@ -329,18 +391,23 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -
             (0, None, Vec::new())
         }
     };
+    // The csv crate's own line numbers run one behind after a CRLF row end (Excel's
+    // default), so lines are counted from the bytes instead.
+    let line_of = move |pos: Option<&csv::Position>| pos.map(|p| ends.lock().map_or(0, |mut e| e.line_of(p.byte())));
     std::iter::from_fn(move || {
         if done {
             return None;
         }
         if let Some(message) = header_error.take() {
             done = true;
-            return Some(Err(DocError { id: format!("{file}:1"), file: file.clone(), line: Some(1), message }));
+            let line = (!empty).then_some(1);
+            let id = if empty { file.clone() } else { format!("{file}:1") };
+            return Some(Err(DocError { id, file: file.clone(), line, message }));
         }
         let rec = records.next()?;
         Some(match rec {
             Err(e) => {
-                let line = e.position().map(|p| p.line() as usize);
+                let line = line_of(e.position());
                 let id = format!("{}:{}", file, line.unwrap_or(0));
                 if !matches!(e.kind(), csv::ErrorKind::UnequalLengths { .. } | csv::ErrorKind::Utf8 { .. }) {
                     done = true;
@@ -348,7 +415,7 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -
                 Err(DocError { id, file: file.clone(), line, message: csv_message(&e) })
             }
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line() as usize);
+                let line = line_of(r.position()).unwrap_or(0);
                 let cell = |i: usize| r.get(i).map(|b| std::str::from_utf8(b).map(str::to_owned));
                 let id = match id_col.map(cell) {
                     Some(Some(Ok(s))) if !s.is_empty() => s,
@@ -363,7 +430,8 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -
                                 metadata.insert(name.clone(), Value::String(v));
                             }
                         }
-                        Ok(Document { id, source: format!("{file}:{line}"), text, metadata })
+                        let source = if lines { format!("{file}:{line}") } else { file.clone() };
+                        Ok(Document { id, source, text, metadata })
                     }
                     Some(Err(e)) => Err(DocError {
                         id,
@@ -376,6 +444,47 @@ fn csv_reader(reader: impl Read + Send + 'static, file: String, opts: Options) -
             }
         })
     })
+}
+
+/// Byte offsets of the line ends read so far and not yet passed by a record.
+#[derive(Default)]
+struct LineEnds {
+    ends: VecDeque<u64>,
+    passed: usize,
+}
+
+impl LineEnds {
+    /// The 1-based line of byte `at`; records must be asked about in order.
+    fn line_of(&mut self, at: u64) -> usize {
+        while self.ends.front().is_some_and(|&e| e < at) {
+            self.ends.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+/// A reader that notes where lines end (`\n`, `\r\n` at its `\r`, or a lone `\r`).
+struct LineTap<R> {
+    inner: R,
+    ends: Arc<Mutex<LineEnds>>,
+    after_cr: bool,
+    offset: u64,
+}
+
+impl<R: Read> Read for LineTap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut ends = self.ends.lock().map_err(|_| io::Error::other("line state poisoned"))?;
+        for (i, &b) in buf[..n].iter().enumerate() {
+            if b == b'\r' || (b == b'\n' && !self.after_cr) {
+                ends.ends.push_back(self.offset + i as u64);
+            }
+            self.after_cr = b == b'\r';
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
 }
 
 fn csv_message(e: &csv::Error) -> String {
@@ -392,7 +501,15 @@ mod tests {
     use super::*;
 
     fn jsonl(s: &str) -> Vec<Item> {
-        let r = JsonlReader { reader: s.as_bytes(), file: "t.jsonl".into(), line: 0, opts: Options::default(), buf: Vec::new() };
+        let r = JsonlReader {
+            reader: s.as_bytes(),
+            file: "t.jsonl".into(),
+            line: 0,
+            lines: true,
+            seen: false,
+            opts: Options::default(),
+            buf: Vec::new(),
+        };
         r.collect()
     }
 
@@ -414,13 +531,16 @@ mod tests {
     fn decode_strips_bom_and_locates_bad_bytes() {
         assert_eq!(decode(b"\xEF\xBB\xBFabc".to_vec()).unwrap(), "abc");
         let e = decode(b"ok\nbad \xFF here".to_vec()).unwrap_err();
-        assert!(e.contains("line 2"), "{e}");
+        assert_eq!((e.line, e.message.as_str()), (2, "invalid UTF-8 at byte 7"));
+        let e = decode_text_file(b"a\nb\nc\0d".to_vec()).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.starts_with("binary data: NUL byte at byte 5"), "{}", e.message);
     }
 
     #[test]
     fn csv_rows_and_ragged_rows() {
         let data = "id,text,lang\n1,\"Hello, world.\nSecond line.\",en\n2,short\n3,x,en\n";
-        let items: Vec<Item> = csv_reader(data.as_bytes(), "t.csv".into(), Options::default()).collect();
+        let items: Vec<Item> = csv_reader(data.as_bytes(), "t.csv".into(), true, Options::default()).collect();
         assert_eq!(items.len(), 3);
         let d = items[0].as_ref().unwrap();
         assert_eq!((d.id.as_str(), d.text.as_str()), ("1", "Hello, world.\nSecond line."));

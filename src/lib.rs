@@ -41,6 +41,7 @@ pub mod eval;
 pub mod explain;
 pub mod flat;
 pub mod ingest;
+pub mod invariants;
 pub mod normalize;
 pub mod record;
 pub mod rules;

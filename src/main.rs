@@ -133,6 +133,18 @@ struct ExtractArgs {
     /// CSV for Excel: a BOM and CRLF line ends.
     #[arg(long)]
     excel: bool,
+    /// Continue an interrupted run into the same output directory, over the same inputs,
+    /// rules and settings, from its last checkpoint.
+    #[arg(long)]
+    resume: bool,
+    /// Most documents per chunk (documents are read, extracted in parallel and written a
+    /// chunk at a time; the output does not depend on it).
+    #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
+    chunk_docs: u64,
+    /// Least seconds between two checkpoints of an unfinished run (what --resume continues
+    /// from); 0 checkpoints after every chunk.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0.25)]
+    checkpoint_interval: f64,
 }
 
 #[derive(Args)]
@@ -195,47 +207,68 @@ fn extract(a: ExtractArgs) -> ExitCode {
         eprintln!("error: `-o -` writes JSONL to stdout; add `--format jsonl`");
         return ExitCode::from(2);
     }
+    if to_stdout && a.resume {
+        eprintln!("error: --resume needs an output directory; a stream on stdout cannot be resumed");
+        return ExitCode::from(2);
+    }
     let layout = match (to_stdout, a.format) {
         (true, _) => Layout::JsonlStdout,
         (false, OutFormat::Jsonl) => Layout::JsonlOnly,
         (false, OutFormat::All) => Layout::Dataset,
     };
-    let cfg = batch::Config { threads: threads(a.input.threads), ingest: a.input.ingest_options(), ..Default::default() };
-    let mut out = match Output::create((!to_stdout).then_some(a.output.as_path()), layout, a.excel) {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("error: {}: {e}", a.output.display());
-            return ExitCode::from(exit::IO);
-        }
+    let cfg = batch::Config {
+        threads: threads(a.input.threads),
+        ingest: a.input.ingest_options(),
+        chunk_docs: usize::try_from(a.chunk_docs).unwrap_or(usize::MAX),
+        checkpoint_every: std::time::Duration::try_from_secs_f64(a.checkpoint_interval).unwrap_or_default(),
+        ..Default::default()
     };
     let quiet = a.input.quiet;
+    let (mut out, resume) = match open_output(&a, layout, &rules, &cfg, &inputs) {
+        Ok(o) => o,
+        Err(c) => return c,
+    };
+    let resumed_at = resume.as_ref().map(|r| r.documents);
+    if let (Some(n), false) = (resumed_at, quiet) {
+        eprintln!("claimex: resuming after {n} documents");
+    }
     let tty = std::io::stderr().is_terminal() && !quiet;
-    let mut progress = |s: &Summary| {
-        if tty {
-            let mb = s.bytes as f64 / 1e6;
-            eprint!("\r{} documents, {:.1} MB, {:.1} MB/s   ", s.documents, mb, mb / s.seconds.max(1e-9));
+    let mut shown = std::time::Instant::now();
+    let mut progress = |s: &Summary, p: &batch::Progress| {
+        if tty && shown.elapsed().as_millis() >= 100 {
+            eprint!("\r{}\x1b[K", p.line(s));
+            shown = std::time::Instant::now();
         }
     };
-    let summary = match batch::run(&inputs, &rules, &cfg, &mut out, &mut progress) {
+    let result = batch::run_resumable(&inputs, &rules, &cfg, &mut out, resume, &mut progress);
+    if tty {
+        eprint!("\r\x1b[K");
+    }
+    let summary = match result {
         Ok(s) => s,
+        // A closed pipe (`| head`) is not an error, as for `split`.
+        Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("\nerror: writing output: {e}");
+            eprintln!("error: writing output: {e}");
             return ExitCode::from(exit::IO);
         }
     };
     if let Err(e) = out.finish() {
+        if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe {
+            return ExitCode::SUCCESS;
+        }
         eprintln!("error: finishing output: {e}");
         return ExitCode::from(exit::IO);
     }
     if !to_stdout {
-        let manifest = manifest(&rules, &cfg, &a, &summary);
+        let mut manifest = manifest(&rules, &cfg, &a, &summary);
+        if let Some(n) = resumed_at {
+            manifest["resumed_after_documents"] = n.into();
+        }
         if let Err(e) = claimex::write::write_manifest(&a.output, &manifest) {
             eprintln!("error: writing manifest: {e}");
             return ExitCode::from(exit::IO);
         }
-    }
-    if tty {
-        eprint!("\r");
     }
     for m in summary.error_messages.iter().take(if quiet { 0 } else { 20 }) {
         eprintln!("error: {m}");
@@ -257,6 +290,80 @@ fn extract(a: ExtractArgs) -> ExitCode {
     if summary.errors > 0 { ExitCode::from(exit::DATA) } else { ExitCode::SUCCESS }
 }
 
+/// Open the output: a fresh one, or with `--resume` the interrupted run's, checked against
+/// this run's fingerprint.
+fn open_output(
+    a: &ExtractArgs,
+    layout: Layout,
+    rules: &RuleSet,
+    cfg: &batch::Config,
+    inputs: &[ingest::Input],
+) -> Result<(Output, Option<batch::Resume>), ExitCode> {
+    let dir = (layout != Layout::JsonlStdout).then_some(a.output.as_path());
+    let fp = fingerprint(rules, cfg, a, inputs);
+    if let (true, Some(dir)) = (a.resume, dir) {
+        match Output::resume(dir, layout, a.excel, &fp) {
+            Ok(Some((out, cp))) => {
+                let summary = serde_json::from_value(cp.summary).map_err(|e| {
+                    eprintln!("error: cannot resume: the checkpoint is damaged ({e}); run without --resume to start again");
+                    ExitCode::from(exit::IO)
+                })?;
+                return Ok((out, Some(batch::Resume { documents: cp.documents, summary })));
+            }
+            Ok(None) => {
+                if !a.input.quiet {
+                    eprintln!("claimex: nothing to resume in {}; starting from the beginning", dir.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("error: cannot resume: {e}");
+                return Err(ExitCode::from(match e {
+                    claimex::write::ResumeError::Mismatch(_) => 2,
+                    _ => exit::IO,
+                }));
+            }
+        }
+    }
+    if let (false, false, Some(dir)) = (a.resume, a.input.quiet, dir)
+        && dir.join(claimex::write::CHECKPOINT).exists()
+    {
+        eprintln!("claimex: note: {} held an unfinished run; starting again (--resume would have continued it)", dir.display());
+    }
+    match Output::create(dir, layout, a.excel) {
+        Ok(o) => Ok((o.with_fingerprint(fp), None)),
+        Err(e) => {
+            eprintln!("error: {}: {e}", a.output.display());
+            Err(ExitCode::from(exit::IO))
+        }
+    }
+}
+
+/// What a run is over, for `--resume` to check: the rules, the settings that change the
+/// output, and each input with its size and modification time.
+fn fingerprint(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, inputs: &[ingest::Input]) -> serde_json::Value {
+    let files: Vec<serde_json::Value> = inputs
+        .iter()
+        .map(|i| {
+            let meta = std::fs::metadata(&i.path).ok().filter(|_| !i.is_stdin());
+            let modified = meta.as_ref().and_then(|m| m.modified().ok()).and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+            serde_json::json!({
+                "path": i.path.display().to_string(),
+                "bytes": meta.map(|m| m.len()),
+                "modified_ns": modified.map(|d| d.as_nanos().to_string()),
+            })
+        })
+        .collect();
+    serde_json::json!({
+        "version": env!("CARGO_PKG_VERSION"),
+        "rules": rules.hash,
+        "format": if a.format == OutFormat::All { "all" } else { "jsonl" },
+        "excel": a.excel,
+        "input_format": cfg.ingest.format.map(|f| format!("{f:?}")),
+        "fields": [&cfg.ingest.id_field, &cfg.ingest.text_field, &cfg.ingest.id_column, &cfg.ingest.text_column],
+        "inputs": files,
+    })
+}
+
 fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, s: &Summary) -> serde_json::Value {
     serde_json::json!({
         "tool": "claimex",
@@ -266,6 +373,7 @@ fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, s: &Summary) 
         "rules": {"origin": rules.origin, "sha256": rules.hash, "count": rules.rules.len()},
         "config": {
             "threads": cfg.threads,
+            "chunk_docs": cfg.chunk_docs,
             "format": if a.format == OutFormat::All { "all" } else { "jsonl" },
             "excel": a.excel,
             "id_field": cfg.ingest.id_field, "text_field": cfg.ingest.text_field,

@@ -181,7 +181,7 @@ pub fn normalize(text: &str) -> Normalized {
             b.synth(b'\n', at);
         }
         let para_start = b.clean.len();
-        let mut lines = Vec::with_capacity(group.len());
+        let mut lines: Vec<Range<usize>> = Vec::with_capacity(group.len());
         for (i, line) in group.iter().enumerate() {
             let content = &text[line.range.clone()];
             if i > 0 {
@@ -192,6 +192,13 @@ pub fn normalize(text: &str) -> Normalized {
                 if hyphen_join {
                     b.clean.pop();
                     b.next_orig = usize::MAX;
+                    // The hyphen ended the previous non-empty line's range; lines after it
+                    // that came out empty (emphasis marks only) sit past it too (both found
+                    // by fuzzing).
+                    let len = b.clean.len();
+                    for l in lines.iter_mut().rev().take_while(|l| l.end > len) {
+                        *l = l.start.min(len)..len;
+                    }
                 } else if !prev.ends_with('-') && !b.ends_with_space() {
                     b.synth(b' ', line.range.start.saturating_sub(1));
                 }

@@ -6,7 +6,7 @@
 //! the run finishes; `manifest.json` is written last.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::record::DocumentRecord;
@@ -193,63 +193,124 @@ pub enum Layout {
     JsonlOnly,
 }
 
+/// The checkpoint of an unfinished run, beside its partial files (see [`Checkpoint`]).
+pub const CHECKPOINT: &str = ".claimex-checkpoint.json";
+
+/// The output file names a run may write, in the order they are renamed into place.
+const TABLE_FILES: [&str; 5] = ["documents.jsonl", "sentences.csv", "quotes.csv", "attributions.csv", "claims.csv"];
+
 struct Table {
+    name: &'static str,
     tmp: PathBuf,
     dest: PathBuf,
     w: BufWriter<File>,
+    /// Bytes handed to `w` so far (the file's length once flushed).
+    len: u64,
 }
 
 impl Table {
-    fn create(dir: &Path, name: &str, header: Option<&[&str]>, excel: bool) -> io::Result<Table> {
+    fn create(dir: &Path, name: &'static str, header: Option<&[&str]>, excel: bool) -> io::Result<Table> {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
-        let mut w = BufWriter::with_capacity(1 << 17, File::create(&tmp)?);
+        let mut t = Table { name, w: BufWriter::with_capacity(1 << 17, File::create(&tmp)?), tmp, dest, len: 0 };
         if let Some(cols) = header {
             if excel {
-                w.write_all(b"\xEF\xBB\xBF")?;
+                t.put(b"\xEF\xBB\xBF")?;
             }
             let mut line = cols.join(",");
             line.push_str(if excel { "\r\n" } else { "\n" });
-            w.write_all(line.as_bytes())?;
+            t.put(line.as_bytes())?;
         }
-        Ok(Table { tmp, dest, w })
+        Ok(t)
     }
 
-    fn finish(self) -> io::Result<()> {
-        let f = self.w.into_inner().map_err(|e| e.into_error())?;
-        f.sync_all()?;
-        std::fs::rename(&self.tmp, &self.dest)
+    /// Reopen a partial file for appending, cut back to `len` bytes: what a checkpoint
+    /// recorded. Whatever was written after it is dropped and written again.
+    fn reopen(dir: &Path, name: &'static str, len: u64) -> Result<Table, ResumeError> {
+        let dest = dir.join(name);
+        let tmp = dir.join(format!(".{name}.partial"));
+        let f = std::fs::OpenOptions::new().write(true).open(&tmp).map_err(|e| ResumeError::Damaged(format!("{}: {e}", tmp.display())))?;
+        let have = f.metadata()?.len();
+        if have < len {
+            return Err(ResumeError::Damaged(format!("{} holds {have} bytes, the checkpoint recorded {len}", tmp.display())));
+        }
+        f.set_len(len)?;
+        let mut w = BufWriter::with_capacity(1 << 17, f);
+        w.seek(SeekFrom::End(0))?;
+        Ok(Table { name, tmp, dest, w, len })
     }
+
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.len += bytes.len() as u64;
+        self.w.write_all(bytes)
+    }
+
+    fn sync(&mut self) -> io::Result<()> {
+        self.w.flush()?;
+        self.w.get_ref().sync_all()
+    }
+}
+
+/// A checkpoint: how far an unfinished run got. Written (atomically) after whole documents
+/// only, with the partial files flushed first, so every byte it counts is on disk.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Checkpoint {
+    /// Format version of this file.
+    pub claimex_checkpoint: u32,
+    /// What the run was over (inputs, rules, settings); a resumed run must match it.
+    pub fingerprint: serde_json::Value,
+    /// Documents written.
+    pub documents: usize,
+    /// Length in bytes of each partial file at that point.
+    pub files: std::collections::BTreeMap<String, u64>,
+    /// The run's counts at that point.
+    pub summary: serde_json::Value,
+}
+
+/// Why a run cannot be resumed.
+#[derive(Debug, thiserror::Error)]
+pub enum ResumeError {
+    /// The inputs, rules or settings differ from those of the interrupted run.
+    #[error("the interrupted run was over other inputs, rules or settings ({0}); run without --resume to start again")]
+    Mismatch(String),
+    /// The partial files do not match the checkpoint.
+    #[error("the partial output is damaged ({0}); run without --resume to start again")]
+    Damaged(String),
+    /// Reading the checkpoint or the files failed.
+    #[error("{0}")]
+    Io(#[from] io::Error),
 }
 
 /// The open output of a run.
 pub struct Output {
     layout: Layout,
     excel: bool,
+    dir: Option<PathBuf>,
     stdout: Option<BufWriter<io::Stdout>>,
     jsonl: Option<Table>,
     tables: Vec<Table>,
+    fingerprint: serde_json::Value,
 }
 
 impl Output {
-    /// Open the output files (under temporary names) in `dir`, or stdout.
+    /// Open the output files (under temporary names) in `dir`, or stdout. Files of an
+    /// earlier run in `dir`, and its manifest, stay as they are until [`Output::finish`].
     pub fn create(dir: Option<&Path>, layout: Layout, excel: bool) -> io::Result<Output> {
         if layout == Layout::JsonlStdout {
             return Ok(Output {
                 layout,
                 excel,
+                dir: None,
                 stdout: Some(BufWriter::with_capacity(1 << 17, io::stdout())),
                 jsonl: None,
                 tables: Vec::new(),
+                fingerprint: serde_json::Value::Null,
             });
         }
         let dir = dir.expect("a directory for file output");
         std::fs::create_dir_all(dir)?;
-        // A stale manifest would claim a finished run over files we are about to replace.
-        match std::fs::remove_file(dir.join("manifest.json")) {
-            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
+        // A checkpoint of an earlier unfinished run no longer describes the partial files.
+        remove_if_present(&dir.join(CHECKPOINT))?;
         let jsonl = Some(Table::create(dir, "documents.jsonl", None, false)?);
         let mut tables = Vec::new();
         if layout == Layout::Dataset {
@@ -258,7 +319,43 @@ impl Output {
             tables.push(Table::create(dir, "attributions.csv", Some(ATTRIBUTION_COLUMNS), excel)?);
             tables.push(Table::create(dir, "claims.csv", Some(CLAIM_COLUMNS), excel)?);
         }
-        Ok(Output { layout, excel, stdout: None, jsonl, tables })
+        Ok(Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, tables, fingerprint: serde_json::Value::Null })
+    }
+
+    /// Continue the unfinished run in `dir`: its checkpoint must carry `fingerprint`. The
+    /// partial files are cut back to the checkpoint and reopened for appending. `Ok(None)`
+    /// when there is no checkpoint (nothing to resume).
+    pub fn resume(
+        dir: &Path,
+        layout: Layout,
+        excel: bool,
+        fingerprint: &serde_json::Value,
+    ) -> Result<Option<(Output, Checkpoint)>, ResumeError> {
+        let raw = match std::fs::read(dir.join(CHECKPOINT)) {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let cp: Checkpoint =
+            serde_json::from_slice(&raw).map_err(|e| ResumeError::Damaged(format!("{}: {e}", dir.join(CHECKPOINT).display())))?;
+        if cp.fingerprint != *fingerprint {
+            return Err(ResumeError::Mismatch(first_difference(&cp.fingerprint, fingerprint)));
+        }
+        let wanted: &[&'static str] = if layout == Layout::Dataset { &TABLE_FILES } else { &TABLE_FILES[..1] };
+        let mut tables = Vec::new();
+        for &name in wanted {
+            let len = *cp.files.get(name).ok_or_else(|| ResumeError::Damaged(format!("the checkpoint has no length for {name}")))?;
+            tables.push(Table::reopen(dir, name, len)?);
+        }
+        let jsonl = Some(tables.remove(0));
+        let out = Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, tables, fingerprint: fingerprint.clone() };
+        Ok(Some((out, cp)))
+    }
+
+    /// Set what checkpoints say the run is over (see [`Output::resume`]).
+    pub fn with_fingerprint(mut self, fingerprint: serde_json::Value) -> Self {
+        self.fingerprint = fingerprint;
+        self
     }
 
     /// Whether CSV rows are wanted.
@@ -272,31 +369,109 @@ impl Output {
             return w.write_all(&r.jsonl);
         }
         if let Some(t) = &mut self.jsonl {
-            t.w.write_all(&r.jsonl)?;
+            t.put(&r.jsonl)?;
         }
         for (t, rows) in self.tables.iter_mut().zip([&r.sentences, &r.quotes, &r.attributions, &r.claims]) {
             if self.excel {
-                t.w.write_all(&crlf(rows))?;
+                t.put(&crlf(rows))?;
             } else {
-                t.w.write_all(rows)?;
+                t.put(rows)?;
             }
         }
         Ok(())
     }
 
-    /// Flush and move every file into place.
+    /// Record that `documents` documents are written, with the run's counts so far: flush
+    /// the partial files, then replace the checkpoint atomically. Nothing for stdout.
+    pub fn checkpoint(&mut self, documents: usize, summary: &impl serde::Serialize) -> io::Result<()> {
+        let Some(dir) = &self.dir else { return Ok(()) };
+        let mut files = std::collections::BTreeMap::new();
+        for t in self.jsonl.iter_mut().chain(self.tables.iter_mut()) {
+            t.w.flush()?;
+            files.insert(t.name.to_string(), t.len);
+        }
+        let cp = Checkpoint {
+            claimex_checkpoint: 1,
+            fingerprint: self.fingerprint.clone(),
+            documents,
+            files,
+            summary: serde_json::to_value(summary)?,
+        };
+        // Not synced: a checkpoint guards against a killed process, not a power cut (a resumed
+        // run checks the partial files against it and refuses damaged ones).
+        write_atomically(dir, CHECKPOINT, &serde_json::to_vec(&cp)?, false)
+    }
+
+    /// Flush, sync and move every file into place. The manifest of an earlier run is
+    /// removed first (the set is not consistent until the new one is written), and so is
+    /// the checkpoint (nothing is left to resume).
     pub fn finish(self) -> io::Result<()> {
         if let Some(mut w) = self.stdout {
             return w.flush();
         }
-        if let Some(t) = self.jsonl {
-            t.finish()?;
+        let dir = self.dir.expect("file output has a directory");
+        let mut tables: Vec<Table> = self.jsonl.into_iter().chain(self.tables).collect();
+        for t in &mut tables {
+            t.sync()?;
         }
-        for t in self.tables {
-            t.finish()?;
+        remove_if_present(&dir.join(CHECKPOINT))?;
+        remove_if_present(&dir.join("manifest.json"))?;
+        for t in &tables {
+            std::fs::rename(&t.tmp, &t.dest)?;
+        }
+        if self.layout == Layout::JsonlOnly {
+            // CSV tables of an earlier run would sit beside a manifest that does not list them.
+            for name in &TABLE_FILES[1..] {
+                remove_if_present(&dir.join(name))?;
+            }
         }
         Ok(())
     }
+}
+
+fn remove_if_present(path: &Path) -> io::Result<()> {
+    match std::fs::remove_file(path) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// Write `dir/name` through a temporary file and a rename, so readers see the old file or
+/// the new one, never a torn one.
+fn write_atomically(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> io::Result<()> {
+    let tmp = dir.join(format!(".{}.partial", name.trim_start_matches('.')));
+    let mut f = File::create(&tmp)?;
+    f.write_all(bytes)?;
+    if sync {
+        f.sync_all()?;
+    }
+    std::fs::rename(tmp, dir.join(name))
+}
+
+/// The first place where two fingerprints differ, as `path: was …, now …`.
+fn first_difference(was: &serde_json::Value, now: &serde_json::Value) -> String {
+    use serde_json::Value;
+    fn walk(path: String, was: &Value, now: &Value) -> String {
+        match (was, now) {
+            (Value::Object(a), Value::Object(b)) => {
+                let dot = if path.is_empty() { String::new() } else { format!("{path}.") };
+                for (k, v) in a {
+                    match b.get(k) {
+                        Some(w) if w == v => {}
+                        Some(w) => return walk(format!("{dot}{k}"), v, w),
+                        None => return format!("{dot}{k}: no longer given"),
+                    }
+                }
+                b.keys().find(|k| !a.contains_key(*k)).map_or_else(|| path.clone(), |k| format!("{dot}{k}: new"))
+            }
+            (Value::Array(a), Value::Array(b)) if a.len() == b.len() => match a.iter().zip(b).position(|(x, y)| x != y) {
+                Some(i) => walk(format!("{path}[{i}]"), &a[i], &b[i]),
+                None => path,
+            },
+            _ => format!("{path}: was {was}, now {now}"),
+        }
+    }
+    walk(String::new(), was, now)
 }
 
 /// Rows with `\n` record ends turned into `\r\n` (quoted newlines inside cells stay).
@@ -317,17 +492,56 @@ fn crlf(rows: &[u8]) -> Vec<u8> {
 
 /// Write `manifest.json` atomically (temporary name, then rename).
 pub fn write_manifest(dir: &Path, manifest: &serde_json::Value) -> io::Result<()> {
-    let tmp = dir.join(".manifest.json.partial");
-    let mut f = File::create(&tmp)?;
-    serde_json::to_writer_pretty(&mut f, manifest)?;
-    f.write_all(b"\n")?;
-    f.sync_all()?;
-    std::fs::rename(tmp, dir.join("manifest.json"))
+    let mut bytes = serde_json::to_vec_pretty(manifest)?;
+    bytes.push(b'\n');
+    write_atomically(dir, "manifest.json", &bytes, true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rendered(i: usize) -> Rendered {
+        Rendered { jsonl: format!("{{\"doc\":{i}}}\n").into_bytes(), sentences: format!("d{i},s0\n").into_bytes(), ..Default::default() }
+    }
+
+    #[test]
+    fn resume_cuts_back_what_was_written_after_the_checkpoint() {
+        let dir = std::env::temp_dir().join(format!("claimex-write-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let fp = serde_json::json!({"inputs": ["a"]});
+        let mut out = Output::create(Some(&dir), Layout::Dataset, false).unwrap().with_fingerprint(fp.clone());
+        out.write(&rendered(0)).unwrap();
+        out.checkpoint(1, &serde_json::json!({"documents": 1})).unwrap();
+        out.write(&rendered(1)).unwrap();
+        drop(out); // flushed to disk, as a kill after a buffer spill leaves it
+        assert!(!dir.join("documents.jsonl").exists());
+        assert_eq!(std::fs::read_to_string(dir.join(".documents.jsonl.partial")).unwrap(), "{\"doc\":0}\n{\"doc\":1}\n");
+
+        let other = serde_json::json!({"inputs": ["b"]});
+        let e = Output::resume(&dir, Layout::Dataset, false, &other).err().unwrap();
+        assert_eq!(e.to_string().split(" (").nth(1).unwrap().split(')').next().unwrap(), "inputs[0]: was \"a\", now \"b\"");
+
+        let (mut out, cp) = Output::resume(&dir, Layout::Dataset, false, &fp).unwrap().unwrap();
+        assert_eq!((cp.documents, cp.summary["documents"].as_u64()), (1, Some(1)));
+        out.write(&rendered(1)).unwrap();
+        out.write(&rendered(2)).unwrap();
+        out.finish().unwrap();
+        assert_eq!(std::fs::read_to_string(dir.join("documents.jsonl")).unwrap(), "{\"doc\":0}\n{\"doc\":1}\n{\"doc\":2}\n");
+        let header = SENTENCE_COLUMNS.join(",");
+        assert_eq!(std::fs::read_to_string(dir.join("sentences.csv")).unwrap(), format!("{header}\nd0,s0\nd1,s0\nd2,s0\n"));
+        assert!(!dir.join(CHECKPOINT).exists());
+        assert!(Output::resume(&dir, Layout::Dataset, false, &fp).unwrap().is_none());
+
+        // A partial file shorter than its checkpoint (a power cut) is refused.
+        let mut out = Output::create(Some(&dir), Layout::JsonlOnly, false).unwrap().with_fingerprint(fp.clone());
+        out.write(&rendered(0)).unwrap();
+        out.checkpoint(1, &serde_json::json!({})).unwrap();
+        drop(out);
+        std::fs::write(dir.join(".documents.jsonl.partial"), "{").unwrap();
+        assert!(matches!(Output::resume(&dir, Layout::JsonlOnly, false, &fp), Err(ResumeError::Damaged(_))));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn crlf_keeps_quoted_newlines() {

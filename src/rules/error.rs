@@ -40,14 +40,28 @@ impl RuleError {
     }
 }
 
+/// Most characters of the offending line an error shows.
+const SHOWN: usize = 120;
+
 impl fmt::Display for RuleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let num = self.line.to_string();
         let pad = " ".repeat(num.len());
         writeln!(f, "error: {}:{}:{}: {}", self.path, self.line, self.col, self.message)?;
         writeln!(f, "{pad} |")?;
-        writeln!(f, "{num} | {}", self.line_text)?;
-        let caret_pad: String = self.line_text.chars().take(self.col - 1).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+        // A long line (a minified file, a runaway array) is shown around the column only.
+        let chars: Vec<char> = self.line_text.chars().collect();
+        let col = self.col.saturating_sub(1).min(chars.len());
+        let from = col.saturating_sub(SHOWN / 2);
+        let to = (from + SHOWN).min(chars.len());
+        let (lead, tail) = (if from > 0 { "…" } else { "" }, if to < chars.len() { "…" } else { "" });
+        let shown: String = chars[from..to].iter().collect();
+        writeln!(f, "{num} | {lead}{shown}{tail}")?;
+        let caret_pad: String = lead
+            .chars()
+            .chain(chars[from..col].iter().map(|&c| if c == '\t' { '\t' } else { ' ' }))
+            .map(|c| if c == '\t' { c } else { ' ' })
+            .collect();
         write!(f, "{pad} | {caret_pad}^")
     }
 }

@@ -256,14 +256,42 @@ pub fn builtin_files() -> Files {
 
 /// Read every `.toml` and `.txt` file under `dir`.
 pub fn read_dir(dir: &Path) -> std::io::Result<Files> {
-    fn walk(root: &Path, dir: &Path, out: &mut Files) -> std::io::Result<()> {
-        for entry in std::fs::read_dir(dir)? {
-            let p = entry?.path();
+    read_files(dir)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, format!("{}:{}:{}: {}", e.path, e.line, e.col, e.message)))
+}
+
+/// Read every `.toml` and `.txt` file under `dir`; a file that cannot be read, or is not
+/// UTF-8, is an error at that file (and the line and column of its first bad byte).
+fn read_files(dir: &Path) -> Result<Files, RuleError> {
+    fn walk(root: &Path, dir: &Path, out: &mut Files) -> Result<(), RuleError> {
+        let io_error = |p: &Path, e: std::io::Error| RuleError {
+            path: p.display().to_string(),
+            line: 1,
+            col: 1,
+            line_text: String::new(),
+            message: e.to_string(),
+        };
+        for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
+            let p = entry.map_err(|e| io_error(dir, e))?.path();
             if p.is_dir() {
                 walk(root, &p, out)?;
             } else if matches!(p.extension().and_then(|e| e.to_str()), Some("toml" | "txt")) {
                 let rel = p.strip_prefix(root).expect("under root").to_string_lossy().replace('\\', "/");
-                out.insert(rel, std::fs::read_to_string(&p)?);
+                let bytes = std::fs::read(&p).map_err(|e| io_error(&p, e))?;
+                let text = String::from_utf8(bytes).map_err(|e| {
+                    let at = e.utf8_error().valid_up_to();
+                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+                    let good = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+                    let mut err = RuleError::at(
+                        &p.display().to_string(),
+                        &lossy,
+                        good.len(),
+                        format!("not UTF-8 (byte {at}); save the file as UTF-8"),
+                    );
+                    err.col = good.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    err
+                })?;
+                out.insert(rel, text);
             }
         }
         Ok(())
@@ -282,15 +310,7 @@ impl RuleSet {
 
     /// Load a rule set from a directory.
     pub fn from_dir(dir: &Path) -> Result<RuleSet, RuleErrors> {
-        let files = read_dir(dir).map_err(|e| {
-            RuleErrors(vec![RuleError {
-                path: dir.display().to_string(),
-                line: 1,
-                col: 1,
-                line_text: String::new(),
-                message: e.to_string(),
-            }])
-        })?;
+        let files = read_files(dir).map_err(|e| RuleErrors(vec![e]))?;
         RuleSet::load(&files, &dir.display().to_string())
     }
 

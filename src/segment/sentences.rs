@@ -46,6 +46,11 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
     let bytes = text.as_bytes();
     let mut start = skip_space(text, 0);
     let mut i = start;
+    // Whether text[start..checked] holds a letter or digit, kept as `i` moves on so that a
+    // long run of marks is scanned once, not once per stop.
+    let (mut checked, mut has_alnum) = (start, false);
+    // Where the word before the current stop starts, found scanning each byte once.
+    let (mut scanned, mut word) = (start, start);
     while i < len {
         let t = terminator_at(text, i);
         if t == 0 {
@@ -53,6 +58,10 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
             continue;
         }
         let t0 = i;
+        if let Some(p) = text[scanned..t0].rfind(char::is_whitespace) {
+            word = scanned + p + text[scanned + p..].chars().next().map_or(1, char::len_utf8);
+        }
+        scanned = t0;
         let mut j = i;
         while j < len {
             let t = terminator_at(text, j);
@@ -73,14 +82,18 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
             break;
         }
         // Nothing but marks so far (`. And then…` after a scraping artefact): keep going.
-        if !text[start..t0].chars().any(char::is_alphanumeric) {
-            i = j.max(i + 1);
-            continue;
+        if !has_alnum {
+            has_alnum = text[checked..t0].chars().any(char::is_alphanumeric);
+            checked = t0;
+            if !has_alnum {
+                i = j.max(i + 1);
+                continue;
+            }
         }
         let next = if bytes[k] == b' ' || bytes[k].is_ascii_whitespace() {
             let n = skip_space(text, k);
-            (n < len && is_boundary(text, start, t0, j, n, lex)).then_some(n)
-        } else if missing_space_boundary(text, start, t0, k) {
+            (n < len && is_boundary(text, start, word.max(start), t0, j, n, lex)).then_some(n)
+        } else if missing_space_boundary(text, word.max(start), t0, k) {
             Some(k)
         } else {
             None
@@ -88,6 +101,7 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
         if let Some(n) = next {
             push(text, base, start, k, out);
             start = n;
+            (checked, has_alnum) = (n, false);
         }
         i = j.max(i + 1);
     }
@@ -114,13 +128,20 @@ fn skip_space(text: &str, mut i: usize) -> usize {
     i
 }
 
-/// The word before byte `t0` (back to whitespace), without opening quotes or brackets.
-fn token_before(text: &str, from: usize, t0: usize) -> (usize, &str) {
-    let s = &text[from..t0];
-    let ws = s.rfind(char::is_whitespace).map_or(0, |p| p + s[p..].chars().next().map_or(1, char::len_utf8));
-    let tok = &s[ws..];
+/// Longest token the boundary rules look at. A longer run of non-space characters is a
+/// URL, a code or debris, never an abbreviation or an initial; looking further back on
+/// every stop would make such a run quadratic.
+const MAX_TOKEN: usize = 64;
+
+/// The word from byte `word` (just after whitespace, or the sentence start) to byte `t0`,
+/// without opening quotes or brackets; `None` when it is longer than [`MAX_TOKEN`].
+fn token_before(text: &str, word: usize, t0: usize) -> Option<(usize, &str)> {
+    if t0 - word > MAX_TOKEN {
+        return None;
+    }
+    let tok = &text[word..t0];
     let trimmed = tok.trim_start_matches(is_opener);
-    (from + ws + (tok.len() - trimmed.len()), trimmed)
+    Some((word + (tok.len() - trimmed.len()), trimmed))
 }
 
 /// The next word from byte `n`, skipping opening quotes and brackets.
@@ -130,7 +151,7 @@ fn word_after(text: &str, n: usize) -> &str {
     &s[..end]
 }
 
-fn is_boundary(text: &str, start: usize, t0: usize, j: usize, n: usize, lex: &SegmentLexicons) -> bool {
+fn is_boundary(text: &str, start: usize, word: usize, t0: usize, j: usize, n: usize, lex: &SegmentLexicons) -> bool {
     let next_word = word_after(text, n);
     let Some(first) = text[n..].trim_start_matches(is_opener).chars().next() else { return true };
     // A lower-case continuation, or stray punctuation (`the US. .`), continues the sentence.
@@ -141,7 +162,8 @@ fn is_boundary(text: &str, start: usize, t0: usize, j: usize, n: usize, lex: &Se
     if term.contains(['?', '!', '？', '！', '。']) || term.contains(ELLIPSIS) || term.len() > 1 {
         return !first.is_lowercase();
     }
-    let (tok_start, token) = token_before(text, start, t0);
+    // A long token is an ordinary word here.
+    let Some((tok_start, token)) = token_before(text, word, t0) else { return true };
     if token.is_empty() {
         return true;
     }
@@ -183,14 +205,18 @@ fn is_dotted_abbreviation(token: &str) -> bool {
 
 /// `…the end.The next…`: a stop with no space after it, between a lower-case word and a
 /// capitalised word, outside URLs, e-mail addresses and file names.
-fn missing_space_boundary(text: &str, start: usize, t0: usize, k: usize) -> bool {
-    let (_, token) = token_before(text, start, t0);
+fn missing_space_boundary(text: &str, word: usize, t0: usize, k: usize) -> bool {
+    let Some((_, token)) = token_before(text, word, t0) else { return false };
     let ok_token = token.chars().filter(|c| c.is_alphabetic()).count() >= 2
         && token.chars().next_back().is_some_and(char::is_lowercase)
         && !token.contains(['.', '@', '/', ':', '\\', '_']);
     let mut next = text[k..].chars();
     let ok_next = matches!((next.next(), next.next()), (Some(a), Some(b)) if a.is_uppercase() && b.is_lowercase());
-    let rest_end = text[k..].find(char::is_whitespace).map_or(text.len(), |e| k + e);
+    let mut window = (k + MAX_TOKEN).min(text.len());
+    while !text.is_char_boundary(window) {
+        window -= 1;
+    }
+    let rest_end = text[k..window].find(char::is_whitespace).map_or(window, |e| k + e);
     let rest = &text[k..rest_end];
     ok_token && ok_next && !rest.contains(['@', '/']) && !rest.contains(".com")
 }

@@ -1,0 +1,238 @@
+//! Interrupted runs (issue 7, item 5): a killed run leaves the previous complete output or
+//! no file with a final name, and `--resume` finishes it without losing or duplicating a
+//! document: the result equals an uninterrupted run, byte for byte.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_claimex");
+const FILES: [&str; 5] = ["documents.jsonl", "sentences.csv", "quotes.csv", "attributions.csv", "claims.csv"];
+
+fn tmp(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("claimex-resume-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+/// News-like documents of our own making, `n` of them, in a JSONL file.
+fn corpus(path: &Path, n: usize, seed: u64) {
+    let mut s = seed;
+    let mut next = move |k: usize| {
+        s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        ((s >> 33) as usize) % k
+    };
+    let who = ["Dr. Ann Lee", "the minister", "Mr. J. K. Stone", "a spokesman for the U.N.", "She", "Officials"];
+    let verbs = ["said", "argued", "warned", "told reporters", "claimed"];
+    let what = [
+        "prices rose 3.5% in the year to March",
+        "the plan would cost $1.2bn (about €1bn)",
+        "nobody had expected the vote to fail",
+        "the talks in Geneva would resume on Jan. 5",
+        "exports fell for a third month",
+    ];
+    let mut out = String::new();
+    for d in 0..n {
+        let mut text = String::new();
+        for p in 0..(1 + next(4)) {
+            if p > 0 {
+                text.push_str("\n\n");
+            }
+            for _ in 0..(2 + next(5)) {
+                let (w, v, x) = (who[next(who.len())], verbs[next(verbs.len())], what[next(what.len())]);
+                match next(3) {
+                    0 => text.push_str(&format!("“{}{},” {w} {v}. ", x[..1].to_uppercase(), &x[1..])),
+                    1 => text.push_str(&format!("{w} {v} that {x}. ")),
+                    _ => text.push_str(&format!("{}{}. ", x[..1].to_uppercase(), &x[1..])),
+                }
+            }
+        }
+        let line = serde_json::json!({"id": format!("doc-{d:05}"), "title": format!("Report {d}"), "text": text.trim_end()});
+        out.push_str(&line.to_string());
+        out.push('\n');
+    }
+    std::fs::write(path, out).unwrap();
+}
+
+fn extract(input: &Path, out: &Path, extra: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.args(["extract", "-q", "--chunk-docs", "16", "--checkpoint-interval", "0"]).args(extra).arg("-o").arg(out).arg(input);
+    c.stdout(Stdio::null()).stderr(Stdio::piped());
+    c
+}
+
+fn final_files(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> =
+        entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| !n.starts_with('.')).collect();
+    names.sort();
+    names
+}
+
+fn checkpointed(dir: &Path) -> Option<u64> {
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join(".claimex-checkpoint.json")).ok()?).ok()?;
+    v["documents"].as_u64()
+}
+
+/// A run reading its documents from stdin, fed by the test: it cannot get ahead of what
+/// it was given, so it can be killed at an exact point whatever the machine's load.
+struct Fed {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    fed: usize,
+}
+
+impl Fed {
+    fn start(dir: &Path, extra: &[&str]) -> Fed {
+        let mut child = extract(Path::new("-"), dir, &["--input-format", "jsonl"]).args(extra).stdin(Stdio::piped()).spawn().unwrap();
+        let stdin = child.stdin.take();
+        Fed { child, stdin, fed: 0 }
+    }
+
+    /// Feed lines up to (not including) `upto`.
+    fn feed(&mut self, lines: &[String], upto: usize) {
+        let w = self.stdin.as_mut().unwrap();
+        for l in &lines[self.fed..upto] {
+            w.write_all(l.as_bytes()).unwrap();
+        }
+        w.flush().unwrap();
+        self.fed = upto;
+    }
+
+    /// SIGKILL the run once its checkpoint counts at least `docs` documents.
+    fn kill_after(mut self, dir: &Path, docs: u64) {
+        let started = Instant::now();
+        while checkpointed(dir).is_none_or(|n| n < docs) {
+            assert!(self.child.try_wait().unwrap().is_none(), "the run ended while its input was open");
+            assert!(started.elapsed() < Duration::from_secs(120), "no checkpoint at {docs} documents within 120 s");
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    /// Feed the rest, close stdin and wait for success.
+    fn finish(mut self, lines: &[String]) {
+        self.feed(lines, lines.len());
+        drop(self.stdin.take());
+        let out = self.child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+fn jsonl_lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path).unwrap().lines().map(|l| format!("{l}\n")).collect()
+}
+
+fn assert_same_dataset(reference: &Path, dir: &Path, what: &str) {
+    for name in FILES {
+        let (a, b) = (std::fs::read(reference.join(name)).unwrap(), std::fs::read(dir.join(name)).unwrap());
+        assert!(a == b, "{name} differs from the uninterrupted run {what}");
+    }
+    let manifest = |d: &Path| -> serde_json::Value { serde_json::from_slice(&std::fs::read(d.join("manifest.json")).unwrap()).unwrap() };
+    let (m0, m1) = (manifest(reference), manifest(dir));
+    assert_eq!(m1["finished"], true);
+    assert_eq!(m0["counts"], m1["counts"]);
+    assert_eq!(m0["inputs"], m1["inputs"]);
+    assert_eq!(m0["rule_hits"], m1["rule_hits"]);
+    assert!(m1["resumed_after_documents"].as_u64().unwrap() > 0);
+    assert_eq!(final_files(dir), ["attributions.csv", "claims.csv", "documents.jsonl", "manifest.json", "quotes.csv", "sentences.csv"]);
+}
+
+#[test]
+fn killed_runs_resume_to_the_uninterrupted_output() {
+    let root = tmp("kill");
+    let input = root.join("news.jsonl");
+    corpus(&input, 3000, 7);
+    let lines = jsonl_lines(&input);
+    let reference = root.join("reference");
+    Fed::start(&reference, &["--threads", "1"]).finish(&lines);
+
+    // Killed four times at set points (a little input beyond each, so a chunk is under
+    // way), resumed each time over the same stream, then run to the end.
+    let dir = root.join("interrupted");
+    for (k, kill_at) in [300usize, 900, 1500, 2400].into_iter().enumerate() {
+        let args: &[&str] = if k == 0 { &["--threads", "2"] } else { &["--threads", "2", "--resume"] };
+        let mut run = Fed::start(&dir, args);
+        run.feed(&lines, kill_at + 21);
+        run.kill_after(&dir, kill_at as u64);
+        // Killed: no file under a final name (there was no earlier output).
+        assert_eq!(final_files(&dir), Vec::<String>::new(), "after kill {}", k + 1);
+    }
+    Fed::start(&dir, &["--threads", "2", "--resume"]).finish(&lines);
+    assert_same_dataset(&reference, &dir, "after 4 kills");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_killed_file_run_resumes_to_the_uninterrupted_output() {
+    let root = tmp("file");
+    let input = root.join("news.jsonl");
+    corpus(&input, 16_000, 11);
+    let reference = root.join("reference");
+    let out = extract(&input, &reference, &["--threads", "1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let dir = root.join("interrupted");
+    let mut child = extract(&input, &dir, &["--threads", "2"]).spawn().unwrap();
+    while checkpointed(&dir).is_none() && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    let killed = child.try_wait().unwrap().is_none();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    if !killed {
+        eprintln!("note: the run finished before it could be killed (a very slow test thread); nothing to resume");
+        return;
+    }
+    let out = extract(&input, &dir, &["--threads", "2", "--resume"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_same_dataset(&reference, &dir, "after a kill");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_killed_run_leaves_the_previous_output_in_place() {
+    let root = tmp("previous");
+    let (small, big) = (root.join("small.jsonl"), root.join("big.jsonl"));
+    corpus(&small, 20, 1);
+    corpus(&big, 600, 2);
+    let dir = root.join("out");
+    assert!(extract(&small, &dir, &[]).status().unwrap().success());
+    let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
+        final_files(d).into_iter().map(|n| (n.clone(), std::fs::read(d.join(&n)).unwrap())).collect()
+    };
+    let before = snapshot(&dir);
+    let mut run = Fed::start(&dir, &["--threads", "2"]);
+    run.feed(&jsonl_lines(&big), 300);
+    run.kill_after(&dir, 200);
+    assert!(before == snapshot(&dir), "the previous output changed");
+
+    // Resuming over other inputs is refused (usage error), and changes nothing.
+    let out = extract(&small, &dir, &["--resume", "--input-format", "jsonl"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("inputs[0].bytes: was null, now"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(before == snapshot(&dir), "the previous output changed");
+    // A fresh run replaces everything.
+    assert!(extract(&big, &dir, &[]).status().unwrap().success());
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["counts"]["documents"], 600);
+    assert!(!dir.join(".claimex-checkpoint.json").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn resume_without_a_checkpoint_starts_afresh_and_stdout_cannot_resume() {
+    let root = tmp("fresh");
+    let input = root.join("in.jsonl");
+    corpus(&input, 5, 3);
+    let dir = root.join("out");
+    let out = extract(&input, &dir, &["--resume"]).output().unwrap();
+    assert!(out.status.success());
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["counts"]["documents"], 5);
+    let st = Command::new(BIN).args(["extract", "-q", "--resume", "--format", "jsonl", "-o", "-"]).arg(&input).output().unwrap();
+    assert_eq!(st.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&root);
+}
