@@ -402,12 +402,15 @@ fn cue_text_is_base(text: &str, cue: &Range<usize>, reading: &CueReading) -> boo
 }
 
 /// Whether a source can be the subject of a bare verb form: a plural (`-s`), a personal
-/// pronoun (`I`, `we`, `you`, `they`), an anonymous group or a capitalised name.
+/// pronoun (`I`, `we`, `you`, `they`), a number or share (`42%`, `a third`), an anonymous
+/// group or a capitalised name.
 fn plural_or_personal(text: &str, r: Range<usize>, lex: &crate::rules::sources::SourceLexicons) -> bool {
     let src = text[r].trim();
     let head = src.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(src);
     let lower = head.to_lowercase();
     lex.plural_subjects.contains(&lower)
+        || head.chars().any(|c| c.is_ascii_digit())
+        || lex.is_anonymous(head)
         || (lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("’s") && !lower.ends_with("'s"))
         || lex.is_anonymous(src)
         || head.chars().next().is_some_and(char::is_uppercase) && src.split_whitespace().count() > 1

@@ -59,6 +59,12 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 it.next();
                 continue;
             }
+            // a share: `42%`
+            if d == '%' && s[i..end].ends_with(|c: char| c.is_ascii_digit()) {
+                end = j + 1;
+                it.next();
+                continue;
+            }
             if matches!(d, '’' | '\'' | '-' | '.' | '&') {
                 let after = s[j + d.len_utf8()..].chars().next();
                 if after.is_some_and(char::is_alphanumeric) {
