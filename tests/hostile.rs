@@ -249,6 +249,7 @@ fn long_runs_of_stops_stay_linear() {
 }
 
 #[test]
+#[ignore = "runs every tagger over 100 MB: minutes, not seconds, until the taggers reach the speed bar (issue 6); run with --ignored"]
 fn line_of_100_mb() {
     // One line, sentences every ~10 kB, some non-ASCII; written to a file and read as a
     // .txt document and as a JSONL record.
@@ -395,6 +396,7 @@ fn memory_is_flat_as_the_corpus_grows() {
 }
 
 #[test]
+#[ignore = "runs every tagger over 100 MB: minutes, not seconds, until the taggers reach the speed bar (issue 6); run with --ignored"]
 fn memory_for_one_large_document_is_bounded() {
     let dir = std::env::temp_dir().join(format!("claimex-bigdoc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
