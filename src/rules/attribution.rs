@@ -21,7 +21,9 @@
 //! - `content_from`: `group` (default), `right` (the rest of the sentence after the
 //!   `after` match), `left` (the sentence up to the source), `next-quote` (the quotation
 //!   that follows, for `he declared:`), `previous-quote` (the quotation just before, for a
-//!   sentence that is only `he said.`).
+//!   sentence that is only `he said.`), `quote-before` (the quotation whose closing mark
+//!   begins the `before` match, for `“…,” Smith said`; a `content` group in `after` extends
+//!   it over the second part of a split quotation).
 //! - `source_kind`, `content_kind`: fixed values for agentless rules and the like.
 //! - `priority`: higher runs first (default 0); ties keep file order.
 //! - `in_quotes`: read cues inside a quotation too (default false: an attribution nested
@@ -44,7 +46,7 @@ pub const POS: &[&str] = &["verb", "noun", "prep"];
 /// Where a source may come from.
 pub const SOURCE_FROM: &[&str] = &["group", "left", "right", "subject", "previous", "context", "none"];
 /// Where a content may come from.
-pub const CONTENT_FROM: &[&str] = &["group", "right", "left", "next-quote", "previous-quote"];
+pub const CONTENT_FROM: &[&str] = &["group", "right", "left", "next-quote", "previous-quote", "quote-before"];
 /// Source kinds (SPEC §3).
 pub const SOURCE_KINDS: &[&str] = &["person", "organization", "country", "pronoun", "anonymous", "document", "unknown"];
 /// Content kinds (SPEC §3).
@@ -195,6 +197,9 @@ pub enum ContentFrom {
     NextQuote,
     /// The quotation just before.
     PreviousQuote,
+    /// The quotation whose closing mark begins the `before` match (`“…,” Smith said`); an
+    /// `after` group `content` extends it (a split quotation).
+    QuoteBefore,
 }
 
 /// A compiled `attribution` rule.
@@ -322,6 +327,7 @@ impl AttributionRule {
             "left" => ContentFrom::Left,
             "next-quote" => ContentFrom::NextQuote,
             "previous-quote" => ContentFrom::PreviousQuote,
+            "quote-before" => ContentFrom::QuoteBefore,
             _ => ContentFrom::Group,
         };
         let source_kind = match &raw.source_kind {

@@ -117,6 +117,65 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     None
 }
 
+/// Most bytes a content read from the rest of the sentence may have (a sentence of a
+/// megabyte gives a content of about this length, cut at a space).
+pub const CONTENT_LIMIT: usize = 600;
+
+/// The end of a content read rightwards from `from` to `end`: `end`, or a space near
+/// `from + CONTENT_LIMIT` when the sentence runs on longer.
+fn content_end(text: &str, from: usize, end: usize) -> usize {
+    if end <= from + CONTENT_LIMIT {
+        return end;
+    }
+    let cut = &text.as_bytes()[from..from + CONTENT_LIMIT];
+    cut.iter().rposition(|&c| c == b' ').map_or_else(|| at_char(text, from + CONTENT_LIMIT), |i| from + i)
+}
+
+/// The start of a content read leftwards from `end` back to `start` (the same bound).
+fn content_start(text: &str, start: usize, end: usize) -> usize {
+    if end <= start + CONTENT_LIMIT {
+        return start;
+    }
+    let from = end - CONTENT_LIMIT;
+    let cut = &text.as_bytes()[from..end];
+    cut.iter().position(|&c| c == b' ').map_or_else(|| at_char(text, from), |i| from + i)
+}
+
+/// The nearest character boundary at or before `i`.
+fn at_char(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Most tokens a nominal cue looks back for a speech or document mentioned before it.
+pub const CONTEXT_TOKENS: usize = 80;
+
+/// Most bytes of a sentence the context patterns see on each side of a cue.
+pub const CONTEXT_WINDOW: usize = 400;
+
+/// The part of sentence `s` within [`CONTEXT_WINDOW`] bytes of the cue, on character
+/// boundaries.
+fn window(text: &str, s: Range<usize>, cue: &Range<usize>) -> Range<usize> {
+    let mut a = cue.start.saturating_sub(CONTEXT_WINDOW).max(s.start);
+    while !text.is_char_boundary(a) {
+        a += 1;
+    }
+    let mut b = (cue.end + CONTEXT_WINDOW).min(s.end);
+    while !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    a..b
+}
+
+/// Indexes of the quotations (sorted, not overlapping) that may overlap `r` with their marks.
+fn quotes_near(quotes: &[QuoteTag], r: &Range<usize>) -> Range<usize> {
+    let lo = quotes.partition_point(|q| q.range.end + 4 <= r.start);
+    let hi = quotes.partition_point(|q| q.range.start < r.end + 4);
+    lo..hi.max(lo)
+}
+
 /// Whether most words of a sentence are capitalised (a headline).
 fn title_case(s: &str) -> bool {
     let words: Vec<&str> = s.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_alphabetic)).collect();
@@ -147,7 +206,10 @@ fn apply(
     quotes: &[QuoteTag],
 ) -> Option<Cand> {
     let text = ctx.text;
-    let s = ctx.seg.sentences[si].range.clone();
+    // the context patterns see a bounded window of the sentence on each side of the cue, so
+    // a sentence of a megabyte with a cue every few words stays linear
+    let full = ctx.seg.sentences[si].range.clone();
+    let s = window(text, full.clone(), &cue);
     let before = &text[s.start..cue.start];
     let after = &text[cue.end..s.end];
     // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
@@ -179,7 +241,7 @@ fn apply(
     let mut antecedent = None;
     let mut hedge = group("hedge").map(|r| text[r].to_string());
     let from_prev = |reasoning: &mut Vec<String>, hedge: &mut Option<String>| -> Option<Range<usize>> {
-        let p = prev.iter().rev().find(|p| p.cue.start < cue.start && p.source.is_some())?;
+        let p = prev.iter().rev().take(16).find(|p| p.cue.start < cue.start && p.source.is_some())?;
         reasoning.push(format!("coordinated cue: source shared with the cue `{}` before it", &text[p.cue.clone()]));
         if hedge.is_none() {
             hedge.clone_from(&p.hedge);
@@ -275,24 +337,31 @@ fn apply(
             SourceFrom::Context => context_source(ctx, si, cue.start, toks, &mut reasoning),
         }
     };
-    let content = if let Some(r) = group("content") {
+    let content = if rule.content_from == ContentFrom::QuoteBefore {
+        // the quotation closing where the `before` match begins, with its marks
+        let k = quotes.partition_point(|q| q.range.end < b_start);
+        let q = quotes.get(k).filter(|q| q.range.end == b_start)?;
+        let m = with_marks(text, q.range.clone(), &ctx.rules.quote_marks);
+        let end = acaps.as_ref().and_then(|c| c.name("content")).map_or(m.end, |g| trim(text, cue.end + g.start()..cue.end + g.end()).end);
+        m.start..end
+    } else if let Some(r) = group("content") {
         r
     } else {
         let r = match rule.content_from {
-            ContentFrom::Group => return None,
-            ContentFrom::Right => a_end..s.end,
+            ContentFrom::Group | ContentFrom::QuoteBefore => return None,
+            ContentFrom::Right => a_end..content_end(text, a_end, full.end.max(a_end)),
             ContentFrom::Left => {
                 let end = source.as_ref().filter(|r| r.end <= cue.start).map_or(b_start, |r| r.start);
-                s.start..end
+                content_start(text, full.start.min(end), end)..end
             }
             ContentFrom::NextQuote => {
                 let limit = ctx.seg.sentences.get(si + 1).map_or(s.end, |n| n.range.end);
-                let q = quotes.iter().find(|q| q.range.start >= cue.end && q.range.start < limit)?;
+                let q = &quotes[quotes.partition_point(|q| q.range.start < cue.end)..].first().filter(|q| q.range.start < limit)?;
                 with_marks(text, q.range.clone(), &ctx.rules.quote_marks)
             }
             ContentFrom::PreviousQuote => {
                 let from = si.checked_sub(1).map_or(s.start, |p| ctx.seg.sentences[p].range.start);
-                let q = quotes.iter().rev().find(|q| q.range.end <= cue.start && q.range.end > from)?;
+                let q = quotes[..quotes.partition_point(|q| q.range.end <= cue.start)].last().filter(|q| q.range.end > from)?;
                 with_marks(text, q.range.clone(), &ctx.rules.quote_marks)
             }
         };
@@ -306,7 +375,7 @@ fn apply(
     let marks = &ctx.rules.quote_marks;
     if marks.mark_before(&text[..content.end]).is_some()
         && !text[content.clone()].ends_with(|c: char| c.is_alphanumeric())
-        && !quotes.iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
+        && !quotes[quotes_near(quotes, &content)].iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
     {
         return None;
     }
@@ -451,7 +520,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
             owned = sources::tokenize(text, sent.range.clone());
             &owned
         };
-        for i in (1..ts.len()).rev() {
+        for i in (1..ts.len()).rev().take(CONTEXT_TOKENS) {
             let w = &text[ts[i].range.clone()];
             if ts[i].word && lex.is_document(w) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
                 let start = sources::possessor(text, ts, i - 1, lex).start;
@@ -522,7 +591,7 @@ fn with_marks(text: &str, r: Range<usize>, marks: &QuoteMarks) -> Range<usize> {
 
 /// Widen a content that cuts a quotation to the whole quotation with its marks.
 fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> Range<usize> {
-    for q in quotes {
+    for q in &quotes[quotes_near(quotes, &c)] {
         let m = with_marks(text, q.range.clone(), marks);
         if m.start < c.end && c.start < m.end && (m.start < c.start || m.end > c.end) {
             // only when the content begins or ends inside the quotation
@@ -553,19 +622,19 @@ fn at_clause_boundary(before: &str, after: &str, lex: &crate::rules::sources::So
 /// A nominal cue with no source of its own that stands inside the frame of a verb cue and
 /// reports the same content (`said in a statement that …`) adds nothing: it is dropped.
 fn drop_nested_nominals(cands: &mut Vec<Cand>, first: usize) {
-    let mut i = first;
-    while i < cands.len() {
-        let b = &cands[i];
-        let dup = b.reading.pos == "noun"
-            && b.source.is_none()
-            && cands[first..].iter().any(|a| {
-                a.reading.pos != "noun" && a.cue.end <= b.cue.start && a.content.start <= b.cue.start && a.content.end == b.content.end
-            });
-        if dup {
-            cands.remove(i);
-        } else {
-            i += 1;
-        }
+    let dup: Vec<bool> = (first..cands.len())
+        .map(|i| {
+            let b = &cands[i];
+            b.reading.pos == "noun"
+                && b.source.is_none()
+                && cands[first.max(i.saturating_sub(16))..i].iter().any(|a| {
+                    a.reading.pos != "noun" && a.cue.end <= b.cue.start && a.content.start <= b.cue.start && a.content.end == b.content.end
+                })
+        })
+        .collect();
+    if dup.iter().any(|&d| d) {
+        let tail = cands.split_off(first);
+        cands.extend(tail.into_iter().zip(dup).filter(|(_, d)| !d).map(|(c, _)| c));
     }
 }
 
@@ -577,10 +646,10 @@ fn cut_contents(text: &str, cands: &mut [Cand], lex: &crate::rules::sources::Sou
             continue;
         }
         let mut end = cands[i].content.end;
-        for j in 0..cands.len() {
+        // cands are in cue order: the next few cues of the sentence are the ones to look at
+        for j in i + 1..cands.len().min(i + 16) {
             let (a, b) = (&cands[i], &cands[j]);
-            if i != j
-                && b.cue.start > a.cue.start
+            if b.cue.start > a.cue.start
                 && b.clause_start > a.content.start
                 && b.clause_start < end
                 && at_clause_boundary(&text[a.content.start..b.clause_start], &text[b.clause_start..b.cue.start], lex)
@@ -611,18 +680,27 @@ fn opens_sentence(ctx: &Context, q: &QuoteTag) -> bool {
 fn extend_over_continuations(ctx: &Context, cands: &mut [Cand], quotes: &[QuoteTag]) {
     let marks = &ctx.rules.quote_marks;
     let block = |q: &QuoteTag| q.sentences.first().map(|&s| ctx.seg.sentences[s].block);
+    // the attributions whose content holds a range: found among those that start before it,
+    // by content start, looking back a bounded number
+    let mut by_start: Vec<usize> = (0..cands.len()).collect();
+    by_start.sort_by_key(|&i| cands[i].content.start);
+    let holder = |cands: &[Cand], r: &Range<usize>| -> Option<usize> {
+        let k = by_start.partition_point(|&i| cands[i].content.start <= r.start);
+        by_start[..k].iter().rev().take(8).copied().find(|&i| r.end <= cands[i].content.end)
+    };
     for qi in 1..quotes.len() {
         let q = &quotes[qi];
-        let inside = |c: &Cand| c.content.start <= q.range.start && q.range.end <= c.content.end;
-        if cands.iter().any(inside) || !opens_sentence(ctx, q) {
+        if holder(cands, &q.range).is_some() || !opens_sentence(ctx, q) {
             continue;
         }
         let prev = &quotes[qi - 1];
         if block(prev) != block(q) {
             continue;
         }
-        let Some(ci) = cands.iter().position(|c| c.content.start <= prev.range.start && prev.range.end <= c.content.end) else { continue };
-        if cands.iter().any(|c| c.cue.start >= prev.range.end && c.cue.start < q.range.start && c.sentence != cands[ci].sentence) {
+        let Some(ci) = holder(cands, &prev.range) else { continue };
+        // cands are in cue order: any cue of another sentence between the two quotations?
+        let first = cands.partition_point(|c| c.cue.start < prev.range.end);
+        if cands[first..].iter().take_while(|c| c.cue.start < q.range.start).any(|c| c.sentence != cands[ci].sentence) {
             continue;
         }
         let end = with_marks(ctx.text, q.range.clone(), marks).end;
@@ -652,9 +730,14 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
                 {
                     // a pronoun's speaker has the kind of what it stands for
                     let kind = match res.kind.as_str() {
-                        "pronoun" => {
-                            names.speakers.borrow().iter().rev().find(|m| &m.name == n).map_or("person".to_string(), |m| m.kind.clone())
-                        }
+                        "pronoun" => names
+                            .speakers
+                            .borrow()
+                            .iter()
+                            .rev()
+                            .take(64)
+                            .find(|m| &m.name == n)
+                            .map_or("person".to_string(), |m| m.kind.clone()),
                         k => k.to_string(),
                     };
                     names.speakers.borrow_mut().push(sources::Mention { at: r.start, sentence: c.sentence, name: n.clone(), kind });
@@ -673,7 +756,8 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
             let between = [Some(c.cue.clone()), c.source.clone(), frame];
             content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
         });
-        for (qi, q) in quotes.iter_mut().enumerate() {
+        let near = quotes_near(quotes, &c.content);
+        for (qi, q) in quotes.iter_mut().enumerate().skip(near.start).take(near.len()) {
             if q.range.start >= c.content.start && q.range.end <= c.content.end && q.attribution.is_none() {
                 q.attribution = Some(ai);
                 q.speaker = c.source.clone();
@@ -710,8 +794,11 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
 /// direct when the content is quotations only (the cue and source of a split quotation
 /// aside), mixed when it holds one, else indirect.
 fn content_kind(text: &str, c: &Range<usize>, skip: &[Option<Range<usize>>], quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
-    let mut cover: Vec<Range<usize>> =
-        quotes.iter().map(|q| with_marks(text, q.range.clone(), marks)).filter(|m| m.start >= c.start && m.end <= c.end).collect();
+    let mut cover: Vec<Range<usize>> = quotes[quotes_near(quotes, c)]
+        .iter()
+        .map(|q| with_marks(text, q.range.clone(), marks))
+        .filter(|m| m.start >= c.start && m.end <= c.end)
+        .collect();
     if cover.is_empty() {
         return "indirect".into();
     }
@@ -741,7 +828,9 @@ fn inherit_speakers(ctx: &Context, atts: &[AttributionTag], quotes: &mut [QuoteT
         let Some(&psi) = prev.sentences.first() else { continue };
         let (pb, b) = (ctx.seg.blocks[ctx.seg.sentences[psi].block].paragraph, ctx.seg.blocks[sent.block].paragraph);
         let between = prev.range.end..quotes[qi].range.start;
-        if b > pb + 1 || atts.iter().any(|a| a.cue.start >= between.start && a.cue.start < between.end && a.sentence != atts[ai].sentence) {
+        let first = atts.partition_point(|a| a.cue.start < between.start);
+        let cue_between = atts[first..].iter().take_while(|a| a.cue.start < between.end).any(|a| a.sentence != atts[ai].sentence);
+        if b > pb + 1 || cue_between {
             continue;
         }
         let (speaker, resolved) = (prev.speaker.clone(), prev.speaker_resolved.clone());

@@ -41,6 +41,16 @@ struct Open {
     note: Option<&'static str>,
 }
 
+/// Most open marks a closing mark looks down the stack for: nesting deeper than this is
+/// not prose, and the bound keeps a run of unmatched marks linear.
+const STACK_LOOKUP: usize = 32;
+
+/// The open mark nearest the top of the stack (within [`STACK_LOOKUP`]) that `f` accepts.
+fn open_at(stack: &[Open], f: impl Fn(&Open) -> bool) -> Option<usize> {
+    let from = stack.len().saturating_sub(STACK_LOOKUP);
+    stack[from..].iter().rposition(f).map(|k| k + from)
+}
+
 /// Find the quotations of a document. Kinds are provisional until [`classify`] runs with
 /// the attributions.
 pub fn tag(ctx: &Context) -> Vec<QuoteTag> {
@@ -112,6 +122,7 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
     for (bi, b) in blocks.iter().enumerate() {
         let t = &text[b.clone()];
         let mut stack: Vec<Open> = Vec::new();
+        let mut singles = 0usize;
         let mut i = 0;
         if let Some(o) = carried.take() {
             // the block opens with the carried quotation's mark: consume it
@@ -133,16 +144,17 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
             let end = i + m.len();
             let p = t[..i].chars().next_back();
             let n = t[end..].chars().next();
-            let single_open = stack.iter().any(|o| marks.single(&o.mark));
+            let single_open = singles > 0;
             if m.chars().count() == 1 && is_apostrophe(t, i, c, p, n, single_open) {
                 i = end;
                 continue;
             }
             let can_close = p.is_some_and(|p| !p.is_whitespace()) && is_closing_context(n, marks);
             let can_open = is_opening_context(p, marks) && n.is_some_and(|n| !n.is_whitespace());
-            if let Some(k) = stack.iter().rposition(|o| marks.closes(&o.mark, m))
+            if let Some(k) = open_at(&stack, |o| marks.closes(&o.mark, m))
                 && (!marks.symmetric(m) || can_close || !can_open)
             {
+                singles -= stack[k..].iter().filter(|o| marks.single(&o.mark)).count();
                 stack.truncate(k + 1);
                 let o = stack.pop().expect("k < len");
                 if stack.is_empty() {
@@ -159,8 +171,9 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
             if can_close
                 && !can_open
                 && marks.double(m)
-                && let Some(k) = stack.iter().rposition(|o| marks.double(&o.mark))
+                && let Some(k) = open_at(&stack, |o| marks.double(&o.mark))
             {
+                singles -= stack[k..].iter().filter(|o| marks.single(&o.mark)).count();
                 stack.truncate(k + 1);
                 let o = stack.pop().expect("k < len");
                 if stack.is_empty() {
@@ -173,6 +186,9 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
                 continue;
             }
             if marks.opens(m) && (can_open || !marks.is_closer(m)) {
+                if marks.single(m) {
+                    singles += 1;
+                }
                 stack.push(Open { mark: m.to_string(), content_start: b.start + end, note: None });
             }
             i = end;
@@ -193,6 +209,25 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
     out
 }
 
+/// Most bytes of a sentence a `quote` rule sees before and after a quotation.
+const WINDOW: usize = 400;
+
+/// `text[a..b]` with `a` moved forward to a character boundary.
+fn clip_start(text: &str, mut a: usize, b: usize) -> &str {
+    while a < b && !text.is_char_boundary(a) {
+        a += 1;
+    }
+    &text[a..b]
+}
+
+/// `text[a..b]` with `b` moved back to a character boundary.
+fn clip_end(text: &str, a: usize, mut b: usize) -> &str {
+    while b > a && !text.is_char_boundary(b) {
+        b -= 1;
+    }
+    &text[a..b]
+}
+
 /// Give every quotation its kind from the `quote` rules; `attributed[i]` says whether
 /// quotation `i` lies in an attribution's content.
 pub fn classify(ctx: &Context, quotes: &mut [QuoteTag], attributed: &[bool]) {
@@ -205,9 +240,10 @@ pub fn classify(ctx: &Context, quotes: &mut [QuoteTag], attributed: &[bool]) {
             let i = s.partition_point(|x| x.range.end <= b);
             s.get(i).filter(|x| x.range.start <= b).map(|x| x.range.clone())
         };
-        let before = sent(open_at).map_or("", |s| &ctx.text[s.start..open_at]);
-        let after = sent(q.range.end).map_or("", |s| &ctx.text[close_end.min(s.end)..s.end]);
-        let inside = &ctx.text[q.range.clone()];
+        // bounded windows, so a huge sentence full of marks stays linear
+        let before = sent(open_at).map_or("", |s| clip_start(ctx.text, s.start.max(open_at.saturating_sub(WINDOW)), open_at));
+        let after = sent(q.range.end).map_or("", |s| clip_end(ctx.text, close_end.min(s.end), s.end.min(close_end + WINDOW)));
+        let inside = clip_end(ctx.text, q.range.start, q.range.end.min(q.range.start + 4 * WINDOW));
         let is_attr = attributed.get(qi).copied().unwrap_or(false);
         q.rules.clear();
         q.kind = QuoteKind::Partial;

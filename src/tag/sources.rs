@@ -410,7 +410,9 @@ impl Names {
                 let n = &self.mentions[i].name;
                 n != short && if last { n.ends_with(short) } else { n.starts_with(short) }
             };
-            cands.iter().rev().filter(fits).find(|&&i| self.mentions[i].at < at).or_else(|| cands.iter().find(fits)).copied()
+            // mention indexes are in document order: look back from `at` a bounded number
+            let k = cands.partition_point(|&i| self.mentions[i].at < at);
+            cands[..k].iter().rev().take(64).find(|i| fits(i)).or_else(|| cands[k..].iter().take(64).find(|i| fits(i))).copied()
         };
         pick(true).or_else(|| pick(false)).map(|i| self.mentions[i].name.as_str())
     }
