@@ -31,6 +31,9 @@ pub struct QuoteMarks {
     pub pairs: Vec<MarkPair>,
     /// Every mark, longest first.
     marks: Vec<String>,
+    /// The first character of every mark, sorted: what [`QuoteMarks::is_mark`] looks up
+    /// for every character of a document.
+    firsts: Vec<char>,
 }
 
 impl QuoteMarks {
@@ -57,7 +60,10 @@ impl QuoteMarks {
         let mut marks: Vec<String> = pairs.iter().flat_map(|p| [p.open.clone(), p.close.clone()]).collect();
         marks.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
         marks.dedup();
-        QuoteMarks { pairs, marks }
+        let mut firsts: Vec<char> = marks.iter().filter_map(|m| m.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        QuoteMarks { pairs, marks, firsts }
     }
 
     /// The longest mark at the start of `s`.
@@ -70,9 +76,14 @@ impl QuoteMarks {
         self.marks.iter().find(|m| s.ends_with(m.as_str())).map(String::as_str)
     }
 
+    /// Byte length of the longest mark.
+    pub fn longest(&self) -> usize {
+        self.marks.first().map_or(0, String::len)
+    }
+
     /// Whether `c` is (the first character of) any quotation mark of the table.
     pub fn is_mark(&self, c: char) -> bool {
-        self.marks.iter().any(|m| m.starts_with(c))
+        self.firsts.binary_search(&c).is_ok()
     }
 
     /// Whether `m` opens any pair.

@@ -29,6 +29,12 @@ use crate::rules::quote::QuoteMarks;
 use crate::rules::sources::Boundary;
 use crate::segment::BlockKind;
 
+/// Most bytes on each side of a cue that its rules' patterns see. Real sentences are far
+/// shorter (the longest in the corpora is about 1,100 bytes); a longer one is debris, and
+/// matching all of it around every cue would make it quadratic (found by the
+/// hostile-input suite, docs/reliability.md).
+const CONTEXT: usize = 2000;
+
 /// Note on a quotation that inherits its speaker.
 pub const NOTE_INHERITED: &str = "speaker inherited from the attributed quotation before it (no cue of its own)";
 
@@ -56,6 +62,9 @@ struct Cand {
 
 /// Find the attributions of a document and link quotations to them.
 pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
+    // The quotation lookups below search by position: the scanner gives top-level
+    // quotations, in order and disjoint.
+    debug_assert!(quotes.windows(2).all(|w| w[0].range.end <= w[1].range.start), "quotations out of order");
     let hits = ctx.rules.cues.find(ctx.text);
     let mut cands: Vec<Cand> = Vec::new();
     let mut hi = 0;
@@ -99,7 +108,8 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     {
         return None;
     }
-    let quoted = quotes.iter().any(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
+    let quoted =
+        quotes.get(quotes.partition_point(|q| q.range.start <= h.range.start).wrapping_sub(1)).is_some_and(|q| h.range.end <= q.range.end);
     for rule in &ctx.rules.attributions {
         if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
             continue;
@@ -146,8 +156,17 @@ fn apply(
 ) -> Option<Cand> {
     let text = ctx.text;
     let s = ctx.seg.sentences[si].range.clone();
-    let before = &text[s.start..cue.start];
-    let after = &text[cue.end..s.end];
+    // The patterns see at most CONTEXT bytes on each side of the cue.
+    let mut b0 = cue.start.saturating_sub(CONTEXT).max(s.start);
+    while !text.is_char_boundary(b0) {
+        b0 += 1;
+    }
+    let mut a1 = (cue.end + CONTEXT).min(s.end);
+    while !text.is_char_boundary(a1) {
+        a1 -= 1;
+    }
+    let before = &text[b0..cue.start];
+    let after = &text[cue.end..a1];
     let bcaps = match &rule.before {
         Some(re) => Some(re.captures(before)?),
         None => None,
@@ -159,11 +178,11 @@ fn apply(
     if rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) || rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) {
         return None;
     }
-    let b_start = bcaps.as_ref().map_or(cue.start, |c| s.start + c.get(0).map_or(before.len(), |m| m.start()));
+    let b_start = bcaps.as_ref().map_or(cue.start, |c| b0 + c.get(0).map_or(before.len(), |m| m.start()));
     let a_end = acaps.as_ref().map_or(cue.end, |c| cue.end + c.get(0).map_or(0, |m| m.end()));
     // a group from `before`, `after`, or both (a content split by its cue: the union)
     let group = |name: &str| -> Option<Range<usize>> {
-        let b = bcaps.as_ref().and_then(|c| c.name(name)).map(|m| s.start + m.start()..s.start + m.end());
+        let b = bcaps.as_ref().and_then(|c| c.name(name)).map(|m| b0 + m.start()..b0 + m.end());
         let a = acaps.as_ref().and_then(|c| c.name(name)).map(|m| cue.end + m.start()..cue.end + m.end());
         let r = match (b, a) {
             (Some(b), Some(a)) => b.start..a.end,
@@ -483,7 +502,14 @@ fn with_marks(text: &str, r: Range<usize>, marks: &QuoteMarks) -> Range<usize> {
 
 /// Widen a content that cuts a quotation to the whole quotation with its marks.
 fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> Range<usize> {
-    for q in quotes {
+    // Only quotations whose marks can reach the content (a quotation before them never
+    // meets it, even widened, as it is passed before any widening).
+    let slack = marks.longest();
+    let first = quotes.partition_point(|q| q.range.end + slack <= c.start);
+    for q in &quotes[first..] {
+        if q.range.start >= c.end + slack {
+            break;
+        }
         let m = with_marks(text, q.range.clone(), marks);
         if m.start < c.end && c.start < m.end && (m.start < c.start || m.end > c.end) {
             // only when the content begins or ends inside the quotation
@@ -544,7 +570,8 @@ fn extend_over_continuations(ctx: &Context, cands: &mut [Cand], quotes: &[QuoteT
             continue;
         }
         let Some(ci) = cands.iter().position(|c| c.content.start <= prev.range.start && prev.range.end <= c.content.end) else { continue };
-        if cands.iter().any(|c| c.cue.start >= prev.range.end && c.cue.start < q.range.start && c.sentence != cands[ci].sentence) {
+        let from = cands.partition_point(|c| c.cue.start < prev.range.end);
+        if cands[from..].iter().take_while(|c| c.cue.start < q.range.start).any(|c| c.sentence != cands[ci].sentence) {
             continue;
         }
         let end = with_marks(ctx.text, q.range.clone(), marks).end;
@@ -580,8 +607,9 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
             let between = [Some(c.cue.clone()), c.source.clone()];
             content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
         });
-        for (qi, q) in quotes.iter_mut().enumerate() {
-            if q.range.start >= c.content.start && q.range.end <= c.content.end && q.attribution.is_none() {
+        let first = quotes.partition_point(|q| q.range.start < c.content.start);
+        for (qi, q) in quotes.iter_mut().enumerate().skip(first).take_while(|(_, q)| q.range.start < c.content.end) {
+            if q.range.end <= c.content.end && q.attribution.is_none() {
                 q.attribution = Some(ai);
                 q.speaker = c.source.clone();
                 q.speaker_resolved = resolved.clone().or_else(|| c.source.as_ref().map(|r| ctx.text[r.clone()].to_string()));
@@ -617,8 +645,13 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
 /// direct when the content is quotations only (the cue and source of a split quotation
 /// aside), mixed when it holds one, else indirect.
 fn content_kind(text: &str, c: &Range<usize>, skip: &[Option<Range<usize>>], quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
-    let mut cover: Vec<Range<usize>> =
-        quotes.iter().map(|q| with_marks(text, q.range.clone(), marks)).filter(|m| m.start >= c.start && m.end <= c.end).collect();
+    let near = &quotes[quotes.partition_point(|q| q.range.start < c.start)..];
+    let mut cover: Vec<Range<usize>> = near
+        .iter()
+        .take_while(|q| q.range.start < c.end)
+        .map(|q| with_marks(text, q.range.clone(), marks))
+        .filter(|m| m.start >= c.start && m.end <= c.end)
+        .collect();
     if cover.is_empty() {
         return "indirect".into();
     }
@@ -648,7 +681,8 @@ fn inherit_speakers(ctx: &Context, atts: &[AttributionTag], quotes: &mut [QuoteT
         let Some(&psi) = prev.sentences.first() else { continue };
         let (pb, b) = (ctx.seg.blocks[ctx.seg.sentences[psi].block].paragraph, ctx.seg.blocks[sent.block].paragraph);
         let between = prev.range.end..quotes[qi].range.start;
-        if b > pb + 1 || atts.iter().any(|a| a.cue.start >= between.start && a.cue.start < between.end && a.sentence != atts[ai].sentence) {
+        let from = atts.partition_point(|a| a.cue.start < between.start);
+        if b > pb + 1 || atts[from..].iter().take_while(|a| a.cue.start < between.end).any(|a| a.sentence != atts[ai].sentence) {
             continue;
         }
         let (speaker, resolved) = (prev.speaker.clone(), prev.speaker_resolved.clone());
