@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+    // A file added to a subdirectory changes that directory, not `rules/`.
+    println!("cargo:rerun-if-changed={}", dir.display());
     let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read rules/").map(|e| e.expect("entry").path()).collect();
     entries.sort();
     for p in entries {

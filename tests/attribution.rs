@@ -1,8 +1,8 @@
 //! Quotations and attributions (issue #3): every `quote` and `attribution` rule against its
 //! own examples (as written, shifted by one character, inside a longer paragraph), the
 //! constructions the issue lists on texts of our own, and the offset property on the seed
-//! document and the PolNeAR articles (read from `../shared`, skipped with a note when it is
-//! absent).
+//! document and the PolNeAR articles, and the bars of the issue on both, scored by
+//! `../shared/tools/score.py` (read from `../shared`, skipped with a note when it is absent).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -151,6 +151,7 @@ fn polnear_articles_run_with_valid_offsets() {
     };
     let rules = RuleSet::builtin();
     let mut atts = 0;
+    let mut jsonl = String::new();
     for line in src.lines().filter(|l| !l.trim().is_empty()) {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         let text = v["text"].as_str().unwrap().to_string();
@@ -159,8 +160,69 @@ fn polnear_articles_run_with_valid_offsets() {
         assert!(rec.errors.is_empty(), "{}: {:?}", rec.doc_id, rec.errors);
         assert_offsets(&text, &rec);
         atts += rec.attributions.len();
+        jsonl.push_str(&serde_json::to_string(&rec).unwrap());
+        jsonl.push('\n');
     }
     assert!(atts > 10_000, "only {atts} attributions over the PolNeAR articles");
+    // the bar of issue #3, measured by the reference scorer
+    let Some(v) = scorer(&["attribution", "--gold", path.to_str().unwrap()], &jsonl) else { return };
+    let f1 = |k: &str| v[k]["f1"].as_f64().unwrap();
+    assert!(f1("cue") >= 0.65, "cue F1 {} < 0.65: {v}", f1("cue"));
+    assert!(f1("cue+source+content") >= 0.50, "cue+source+content F1 {} < 0.50: {v}", f1("cue+source+content"));
+    let speech = v["recall_on_speech_cues"].as_f64().unwrap();
+    assert!(speech >= 0.88, "recall on speech cues {speech} < 0.88: {v}");
+}
+
+/// Run `../shared/tools/score.py` on predictions (JSONL text); its JSON figures, or `None`
+/// (with a note) when python3 or the scorer is missing.
+fn scorer(args: &[&str], pred: &str) -> Option<serde_json::Value> {
+    let script = Path::new("../shared/tools/score.py");
+    if !script.exists() {
+        eprintln!("skipping the scorer: {} not found", script.display());
+        return None;
+    }
+    let dir = std::env::temp_dir().join(format!("claimex-attr-{}-{}", args[0], std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("documents.jsonl");
+    std::fs::write(&p, pred).unwrap();
+    let out = std::process::Command::new("python3").arg(script).args(args).arg("--json").arg("--pred").arg(&p).output();
+    std::fs::remove_dir_all(&dir).ok();
+    let Ok(out) = out else {
+        eprintln!("skipping the scorer: python3 not found");
+        return None;
+    };
+    assert!(out.status.success(), "score.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    Some(serde_json::from_slice(&out.stdout).expect("the scorer prints JSON"))
+}
+
+#[test]
+fn seed_quotations_and_attributions_bar() {
+    let path = Path::new("../shared/seed/000_df037e6e29c2adaf.txt");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("skipping: {} not found (../shared is not beside the checkout)", path.display());
+        return;
+    };
+    let doc = Document { id: "000_df037e6e29c2adaf".into(), source: path.display().to_string(), text: text.clone(), ..Default::default() };
+    let rec = extract(&doc, &RuleSet::builtin());
+    assert_offsets(&text, &rec);
+    let jsonl = serde_json::to_string(&rec).unwrap() + "\n";
+    let Some(v) = scorer(&["seed", "--gold", "../shared/seed/000_df037e6e29c2adaf.gold.json"], &jsonl) else { return };
+    let frac = |k: &str| {
+        let s = v[k].as_str().unwrap();
+        let (a, b) = s.split_once('/').unwrap();
+        (a.parse::<u32>().unwrap(), b.parse::<u32>().unwrap())
+    };
+    assert_eq!(v["quotes"]["tp"], 9, "{v}");
+    assert_eq!(v["quotes"]["pred"], 9, "{v}");
+    assert!(frac("quote_kind_correct").0 >= 8, "{v}");
+    assert_eq!(frac("quote_speaker_correct"), (3, 3), "{v}");
+    assert_eq!(frac("attributions_required_recall"), (7, 7), "{v}");
+    assert_eq!(frac("attribution_source_correct"), (7, 7), "{v}");
+    assert!(frac("attribution_resolved_correct").0 >= 6, "{v}");
+    assert!(frac("attribution_content_kind_correct").0 >= 6, "{v}");
+    assert_eq!(frac("attribution_hedge_correct"), (7, 7), "{v}");
+    assert!(v["attributions_precision"].as_f64().unwrap() >= 0.80, "{v}");
+    assert_eq!(v["body_sentences"]["tp"], 36, "{v}");
 }
 
 // ---- the constructions of the issue, on sentences of our own

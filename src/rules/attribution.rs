@@ -122,30 +122,29 @@ impl CueLexicon {
                 out.readings[i].push(r);
             }
         }
-        out.ac = AhoCorasickBuilder::new().ascii_case_insensitive(true).match_kind(MatchKind::Standard).build(&out.forms).ok();
+        out.ac = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(true)
+            .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+            .build(&out.forms)
+            .ok();
         out
     }
 
     /// Every cue in `text` as a whole word (or words); where cues overlap, the longest from
-    /// the leftmost start wins. One pass over the text.
+    /// the leftmost start wins. One pass over the text (leftmost-longest, ASCII case
+    /// folded).
     pub fn find(&self, text: &str) -> Vec<CueHit> {
         let Some(ac) = &self.ac else { return Vec::new() };
-        let mut hits: Vec<CueHit> = ac
-            .find_overlapping_iter(text)
-            .filter(|m| {
-                // word edges are checked where the form itself begins or ends with a word
-                // character (`said`), not for punctuation cues (`:`)
-                let f = self.forms[m.pattern().as_usize()].as_bytes();
-                (!f[0].is_ascii_alphanumeric() || is_word_edge(text, m.start(), true))
-                    && (!f[f.len() - 1].is_ascii_alphanumeric() || is_word_edge(text, m.end(), false))
-            })
-            .map(|m| CueHit { range: m.start()..m.end(), form: m.pattern().as_usize() })
-            .collect();
-        hits.sort_by_key(|h| (h.range.start, std::cmp::Reverse(h.range.end)));
-        let mut kept: Vec<CueHit> = Vec::with_capacity(hits.len());
-        for h in hits {
-            if kept.last().is_none_or(|k| h.range.start >= k.range.end) {
-                kept.push(h);
+        let mut kept: Vec<CueHit> = Vec::new();
+        for m in ac.find_iter(text) {
+            // word edges are checked where the form itself begins or ends with a word
+            // character (`said`), not for punctuation cues (`:`)
+            let f = self.forms[m.pattern().as_usize()].as_bytes();
+            if (!f[0].is_ascii_alphanumeric() || is_word_edge(text, m.start(), true))
+                && (!f[f.len() - 1].is_ascii_alphanumeric() || is_word_edge(text, m.end(), false))
+            {
+                kept.push(CueHit { range: m.start()..m.end(), form: m.pattern().as_usize() });
             }
         }
         kept
@@ -233,11 +232,55 @@ pub struct AttributionRule {
     pub nests: bool,
 }
 
+/// Compile a context pattern of a `quote` or `attribution` rule: lexicons expanded, and
+/// `\b` read as an ASCII word boundary (`(?-u:\b)`). A Unicode boundary would stop the
+/// lazy DFA at the first non-ASCII character (a curly quotation mark, a dash) and send
+/// every search to a slower engine; for the English cue words these rules anchor on, the
+/// ASCII boundary is the same.
+pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    let src = p.get_ref();
+    let mut out = String::with_capacity(src.len() + 16);
+    let mut chars = src.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('b') => out.push_str("(?-u:\\b)"),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    let expanded = match super::expand_lexicons(&out, ctx.lexicons) {
+        Ok(s) => s,
+        Err(m) => {
+            errors.push(ctx.error(p.span(), m));
+            return None;
+        }
+    };
+    match regex::RegexBuilder::new(&expanded).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build() {
+        Ok(r) => Some(r),
+        Err(e) => {
+            let msg = match e {
+                regex::Error::CompiledTooBig(n) => format!("regex too big: it compiles to more than {n} bytes"),
+                other => format!("bad regex: {}", other.to_string().lines().last().unwrap_or("").trim_start_matches("error: ")),
+            };
+            errors.push(ctx.error(p.span(), msg));
+            None
+        }
+    }
+}
+
 impl AttributionRule {
     /// Compile, pushing any error.
     pub fn compile(ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) -> Option<AttributionRule> {
         let before_errors = errors.len();
-        let opt = |p: &Option<Spanned<String>>, errors: &mut Vec<RuleError>| p.as_ref().and_then(|p| ctx.compile_pattern(p, errors));
+        let opt =
+            |p: &Option<Spanned<String>>, errors: &mut Vec<RuleError>| p.as_ref().and_then(|p| compile_context_pattern(ctx, p, errors));
         let before = opt(&raw.before, errors);
         let after = opt(&raw.after, errors);
         let not_before = opt(&raw.not_before, errors);

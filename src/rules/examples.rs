@@ -377,7 +377,17 @@ pub struct KindCheck {
 /// Kinds with their own example check; every other kind is checked through the records
 /// that name the rule. A kind's own check runs each text as written (it does its own
 /// shifting), so the runner does not add the shifted and in-context variants.
-pub const KIND_CHECKS: &[(&str, KindCheck)] = &[];
+pub const KIND_CHECKS: &[(&str, KindCheck)] = &[
+    ("claim_type", CLAIM_CHECK),
+    ("claim_cue", CLAIM_CHECK),
+    ("not_claim", CLAIM_CHECK),
+    ("claim_clause", CLAIM_CHECK),
+    ("checkworthiness", CLAIM_CHECK),
+];
+
+/// The claim kinds' examples: see [`crate::tag::claim_examples`].
+const CLAIM_CHECK: KindCheck =
+    KindCheck { example: crate::tag::claim_examples::check_example, counterexample: crate::tag::claim_examples::check_counterexample };
 
 fn run_kind_check(rules: &RuleSet, index: usize, meta: &RuleMeta, check: &KindCheck, res: &mut RuleResult) {
     let file = &meta.file;

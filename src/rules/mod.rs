@@ -15,6 +15,9 @@
 
 pub mod attribution;
 pub mod block;
+pub mod claim;
+pub mod claim_lexicons;
+pub mod claim_prefilter;
 pub mod docs;
 pub mod error;
 pub mod examples;
@@ -44,7 +47,8 @@ pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 pub const DFA_SIZE_LIMIT: usize = 8 << 20;
 
 /// The kinds a rule can have.
-pub const KINDS: &[&str] = &["block", "metadata", "quote", "attribution"];
+pub const KINDS: &[&str] =
+    &["block", "metadata", "quote", "attribution", "claim_type", "claim_cue", "not_claim", "claim_clause", "checkworthiness"];
 
 /// Rule status, as in ruff: `stable` rules are on by default, `preview` ones are run and
 /// reported but may change, `off` ones are loaded and tested but not applied.
@@ -96,6 +100,29 @@ pub struct RawRule {
     /// `metadata` rules: the metadata field filled from the `value` capture group.
     #[serde(default)]
     pub field: Option<Spanned<String>>,
+    /// `claim_type` rules: the claim type a match gives (`quantity`, `event`…).
+    #[serde(default, rename = "type")]
+    pub claim_type: Option<Spanned<String>>,
+    /// Claim rules: a regex whose matches veto overlapping matches of `pattern`.
+    #[serde(default)]
+    pub unless: Option<Spanned<String>>,
+    /// `claim_cue` rules: `hedge`, `booster` or `negation`.
+    #[serde(default)]
+    pub cue: Option<Spanned<String>>,
+    /// `claim_cue` hedges: the certainty the cue leaves (`low`, `medium`, `high`).
+    #[serde(default)]
+    pub level: Option<Spanned<String>>,
+    /// `claim_clause` rules: `sentence` (what a claim sentence must match), `split`
+    /// (where a sentence splits into clauses) or `frame` (what the writer's framing around
+    /// an attribution's content must match).
+    #[serde(default)]
+    pub clause: Option<Spanned<String>>,
+    /// `checkworthiness` rules: a test on the claim (`type:quantity`, `entity`, `hedged`…).
+    #[serde(default)]
+    pub when: Option<Spanned<String>>,
+    /// `checkworthiness` rules: the feature's weight (log-odds).
+    #[serde(default)]
+    pub weight: Option<Spanned<f64>>,
     /// `quote` and `attribution` rules: regex over the sentence text before the mark or cue.
     #[serde(default)]
     pub before: Option<Spanned<String>>,
@@ -111,7 +138,8 @@ pub struct RawRule {
     /// `quote` rules: regex over the quoted text.
     #[serde(default)]
     pub inside: Option<Spanned<String>>,
-    /// `quote` rules: fewest words inside the marks.
+    /// `quote` rules: fewest words inside the marks; `claim_clause` rules: fewest words a
+    /// sentence or clause keeps.
     #[serde(default)]
     pub min_words: Option<usize>,
     /// `quote` rules: whether the quotation must (or must not) be an attribution's content.
@@ -240,6 +268,8 @@ pub struct RuleSet {
     pub cues: attribution::CueLexicon,
     /// The source lexicons.
     pub sources: sources::SourceLexicons,
+    /// Claim rules (types, cues, filters, clauses, check-worthiness) and lexicons, compiled.
+    pub claims: claim::ClaimRules,
     /// sha256 of the effective rule files (paths and contents), hex.
     pub hash: String,
     /// Where the rules came from (`built-in` or a directory).
@@ -345,6 +375,7 @@ impl RuleSet {
             attributions: Vec::new(),
             cues,
             sources,
+            claims: claim::ClaimRules::default(),
             hash: hash_files(files),
             origin: origin.to_string(),
         };
@@ -382,6 +413,7 @@ impl RuleSet {
                 }
             }
         }
+        set.claims.finish(&lexicons, files, &mut errors);
         set.lexicons = lexicons;
         set.quotes.sort_by_key(|r| std::cmp::Reverse(r.priority));
         set.attributions.sort_by_key(|r| std::cmp::Reverse(r.priority));
@@ -411,6 +443,9 @@ impl RuleSet {
                 if let Some(r) = attribution::AttributionRule::compile(ctx, rule, index, errors) {
                     self.attributions.push(r);
                 }
+            }
+            "claim_type" | "claim_cue" | "not_claim" | "claim_clause" | "checkworthiness" => {
+                self.claims.compile(ctx, rule, index, errors);
             }
             other => errors.push(ctx.error(rule.kind.span(), format!("unknown rule kind `{other}`; expected one of {}", KINDS.join(", ")))),
         }

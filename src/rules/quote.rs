@@ -31,8 +31,7 @@ pub struct QuoteMarks {
     pub pairs: Vec<MarkPair>,
     /// Every mark, longest first.
     marks: Vec<String>,
-    /// The first character of every mark, sorted: what [`QuoteMarks::is_mark`] looks up
-    /// for every character of a document.
+    /// The first characters of the marks, sorted (a quick test for the scan).
     firsts: Vec<char>,
 }
 
@@ -144,7 +143,9 @@ impl QuoteRule {
     /// Compile, pushing any error.
     pub fn compile(ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) -> Option<QuoteRule> {
         let n = errors.len();
-        let opt = |p: &Option<toml::Spanned<String>>, errors: &mut Vec<RuleError>| p.as_ref().and_then(|p| ctx.compile_pattern(p, errors));
+        let opt = |p: &Option<toml::Spanned<String>>, errors: &mut Vec<RuleError>| {
+            p.as_ref().and_then(|p| super::attribution::compile_context_pattern(ctx, p, errors))
+        };
         let before = opt(&raw.before, errors);
         let after = opt(&raw.after, errors);
         let inside = opt(&raw.inside, errors);

@@ -78,6 +78,8 @@ pub struct SourceLexicons {
     pub boundaries: HashMap<String, Boundary>,
     /// Lower-cased attribution hedges, longest first.
     pub hedges: Vec<String>,
+    /// The hedges as one automaton (ASCII case folded, leftmost-longest).
+    pub hedge_ac: Option<aho_corasick::AhoCorasick>,
 }
 
 impl SourceLexicons {
@@ -145,30 +147,83 @@ impl SourceLexicons {
         }
         let mut hedges: Vec<String> = lower_set("attribution_hedges").into_iter().collect();
         hedges.sort_by(|a, b| b.len().cmp(&a.len()).then(a.cmp(b)));
+        out.hedge_ac = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+            .build(&hedges)
+            .ok();
         out.hedges = hedges;
         out
     }
 
-    /// The role kind of a lower-cased word or phrase, trying a plural `-s` too.
-    pub fn role(&self, lower: &str) -> Option<&str> {
-        self.roles.get(lower).or_else(|| lower.strip_suffix('s').and_then(|s| self.roles.get(s))).map(String::as_str)
+    /// The role kind of a word or phrase (any case), trying a plural `-s` too.
+    pub fn role(&self, w: &str) -> Option<&str> {
+        let l = Lower::new(w);
+        let l = l.as_str();
+        self.roles.get(l).or_else(|| l.strip_suffix('s').and_then(|s| self.roles.get(s))).map(String::as_str)
     }
 
-    /// Whether a lower-cased word or phrase names an anonymous source.
-    pub fn is_anonymous(&self, lower: &str) -> bool {
-        self.anonymous.contains(lower)
+    /// Whether a word or phrase (any case) names an anonymous source.
+    pub fn is_anonymous(&self, w: &str) -> bool {
+        self.anonymous.contains(Lower::new(w).as_str())
     }
 
-    /// Whether a lower-cased word is a document or utterance noun.
-    pub fn is_document(&self, lower: &str) -> bool {
-        self.documents.contains(lower)
+    /// Whether a word (any case) is a document or utterance noun.
+    pub fn is_document(&self, w: &str) -> bool {
+        self.documents.contains(Lower::new(w).as_str())
+    }
+
+    /// What a pronoun (any case) refers to, if the word is one.
+    pub fn pronoun(&self, w: &str) -> Option<Refers> {
+        self.pronouns.get(Lower::new(w).as_str()).copied()
+    }
+
+    /// Whether a word (any case) is a possessive determiner.
+    pub fn is_possessive(&self, w: &str) -> bool {
+        self.possessives.contains(Lower::new(w).as_str())
+    }
+
+    /// Whether a word (any case) is a pronoun that takes a bare verb form (`they say`).
+    pub fn is_plural_subject(&self, w: &str) -> bool {
+        self.plural_subjects.contains(Lower::new(w).as_str())
     }
 
     /// How a word bounds a source.
     pub fn boundary(&self, word: &str) -> Option<Boundary> {
-        if let Some(b) = self.boundaries.get(word) {
-            return Some(*b);
+        self.boundaries.get(Lower::new(word).as_str()).copied()
+    }
+}
+
+/// A word in lower case without a heap allocation for the usual short ASCII word: the
+/// lexicon lookups of the source reader run on every word near a cue.
+pub struct Lower<'a> {
+    buf: [u8; 40],
+    len: usize,
+    other: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl<'a> Lower<'a> {
+    /// Lower-case `w`.
+    pub fn new(w: &'a str) -> Lower<'a> {
+        let mut out = Lower { buf: [0; 40], len: 0, other: None };
+        if !w.bytes().any(|b| b.is_ascii_uppercase() || !b.is_ascii()) {
+            out.other = Some(std::borrow::Cow::Borrowed(w));
+        } else if w.is_ascii() && w.len() <= out.buf.len() {
+            for (i, b) in w.bytes().enumerate() {
+                out.buf[i] = b.to_ascii_lowercase();
+            }
+            out.len = w.len();
+        } else {
+            out.other = Some(std::borrow::Cow::Owned(w.to_lowercase()));
         }
-        self.boundaries.get(&word.to_lowercase()).copied()
+        out
+    }
+
+    /// The lower-case text.
+    pub fn as_str(&self) -> &str {
+        match &self.other {
+            Some(s) => s,
+            None => std::str::from_utf8(&self.buf[..self.len]).unwrap_or(""),
+        }
     }
 }

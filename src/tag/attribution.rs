@@ -86,7 +86,8 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
                 cands.push(c);
             }
         }
-        cut_contents(ctx.text, &mut cands[first..]);
+        cut_contents(ctx.text, &mut cands[first..], &ctx.rules.sources);
+        drop_nested_nominals(&mut cands, first);
     }
     for c in &mut cands {
         c.content = widen_to_quotes(ctx.text, c.content.clone(), quotes, &ctx.rules.quote_marks);
@@ -108,8 +109,8 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     {
         return None;
     }
-    let quoted =
-        quotes.get(quotes.partition_point(|q| q.range.start <= h.range.start).wrapping_sub(1)).is_some_and(|q| h.range.end <= q.range.end);
+    let qi = quotes.partition_point(|q| q.range.end < h.range.end);
+    let quoted = quotes.get(qi).is_some_and(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
     for rule in &ctx.rules.attributions {
         if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
             continue;
@@ -167,17 +168,17 @@ fn apply(
     }
     let before = &text[b0..cue.start];
     let after = &text[cue.end..a1];
-    let bcaps = match &rule.before {
-        Some(re) => Some(re.captures(before)?),
-        None => None,
-    };
-    let acaps = match &rule.after {
-        Some(re) => Some(re.captures(after)?),
-        None => None,
-    };
-    if rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) || rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) {
+    // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
+    // run only once every condition holds
+    if rule.after.as_ref().is_some_and(|re| !re.is_match(after))
+        || rule.before.as_ref().is_some_and(|re| !re.is_match(before))
+        || rule.not_after.as_ref().is_some_and(|re| re.is_match(after))
+        || rule.not_before.as_ref().is_some_and(|re| re.is_match(before))
+    {
         return None;
     }
+    let bcaps = rule.before.as_ref().and_then(|re| re.captures(before));
+    let acaps = rule.after.as_ref().and_then(|re| re.captures(after));
     let b_start = bcaps.as_ref().map_or(cue.start, |c| b0 + c.get(0).map_or(before.len(), |m| m.start()));
     let a_end = acaps.as_ref().map_or(cue.end, |c| cue.end + c.get(0).map_or(0, |m| m.end()));
     // a group from `before`, `after`, or both (a content split by its cue: the union)
@@ -213,6 +214,17 @@ fn apply(
         let r = first_words(text, r, sources::MAX_SOURCE_WORDS);
         if !valid_source(text, r.clone(), lex) {
             return None;
+        }
+        // a source the pattern took from before the cue must read as one noun phrase: the
+        // leftward reading from its end covers it (`a claim the authority disputed` does not)
+        if r.end <= cue.start {
+            // (its head: an appositive after a comma is read separately)
+            let head_end = text[r.clone()].find(',').map_or(r.end, |i| r.start + i);
+            let end = tok_at(toks, head_end);
+            let walked = sources::walk_left(text, toks, end, lex).map(|w| toks[w.start].range.start);
+            if walked.is_some_and(|w| w > r.start) {
+                return None;
+            }
         }
         reasoning.push(format!("source from the rule's `source` group: `{}`", &text[r.clone()]));
         Some(r)
@@ -261,7 +273,17 @@ fn apply(
             }
             SourceFrom::Right => {
                 // the `after` pattern is a guard here: the phrase is read from the cue on
-                let r = span(toks, sources::walk_right(text, toks, tok_at(toks, cue.end), lex)?);
+                let tr = sources::walk_right(text, toks, tok_at(toks, cue.end), lex)?;
+                // an inverted source closes its clause: punctuation, the end, or an adjunct
+                // follows it, not a quotation or a verb (`said the plan “does not…”`)
+                if let Some(next) = toks.get(tr.end) {
+                    let nt = &text[next.range.clone()];
+                    let closes = if next.word { lex.boundary(nt) == Some(Boundary::Join) } else { !ctx.rules.quote_marks.opens(nt) };
+                    if !closes {
+                        return None;
+                    }
+                }
+                let r = span(toks, tr);
                 reasoning.push(format!("source read rightwards from the cue: `{}`", &text[r.clone()]));
                 Some(r)
             }
@@ -297,6 +319,15 @@ fn apply(
     if !text[content.clone()].chars().any(char::is_alphanumeric) {
         return None;
     }
+    // a content that ends on a quotation mark ends on a quotation: the scanner read it so
+    // (`the Ports Authority’ own estimate` holds an apostrophe, not a closing mark)
+    let marks = &ctx.rules.quote_marks;
+    if marks.mark_before(&text[..content.end]).is_some()
+        && !text[content.clone()].ends_with(|c: char| c.is_alphanumeric())
+        && !quotes.iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
+    {
+        return None;
+    }
     // a content read from both sides of its cue surrounds the source; any other may not
     // overlap it
     let surrounds = content.start < cue.start && content.end > cue.end;
@@ -310,7 +341,7 @@ fn apply(
         // between the source and the cue, and the cue with a following `to` (`is said to`)
         let from = source.as_ref().filter(|r| r.end <= cue.start).map_or(b_start, |r| r.end).min(cue.start);
         let to = if after.starts_with(" to ") { cue.end + 3 } else { cue.end };
-        hedge = find_hedge(&text[from..to], &lex.hedges);
+        hedge = find_hedge(&text[from..to], lex);
     }
     // where the clause of this cue begins: its source when read beside it, else the
     // context before the cue (`and` of a coordinated cue)
@@ -339,15 +370,27 @@ fn apply(
 /// source before the appositive and keep the appositive in the span.
 fn appositive(text: &str, toks: &[Tok], ti: usize, lex: &crate::rules::sources::SourceLexicons) -> Option<Range<usize>> {
     let comma = |i: usize| !toks[i].word && &text[toks[i].range.clone()] == ",";
-    if ti < 3 || !comma(ti - 1) {
+    if ti < 2 || !comma(ti - 1) {
         return None;
     }
-    let k = (ti.saturating_sub(26)..ti - 1).rev().find(|&i| comma(i))?;
-    if k + 1 >= ti - 1 || (k + 1..ti - 1).any(|i| !toks[i].word && !matches!(&text[toks[i].range.clone()], "-" | "." | "(" | ")")) {
-        return None;
-    }
-    let r = sources::walk_left(text, toks, k, lex)?;
-    Some(toks[r.start].range.start..toks[ti - 2].range.end)
+    // the farthest comma (within a bounded window) whose left side reads as a noun phrase
+    // with a nominal head: `Sen. Chuck Grassley, facing a challenge in Iowa, a swing state,
+    // said` → `Sen. Chuck Grassley, …`
+    let head_ok = |r: &Range<usize>| {
+        let last = &text[toks[r.end - 1].range.clone()];
+        last.starts_with(char::is_uppercase) || lex.role(last).is_some() || lex.is_anonymous(last) || lex.is_document(last)
+    };
+    let found = (ti.saturating_sub(30)..ti - 1)
+        .filter(|&k| comma(k) && k + 1 < ti - 1)
+        .find_map(|k| sources::walk_left(text, toks, k, lex).filter(head_ok).map(|r| toks[r.start].range.start..toks[ti - 2].range.end));
+    // or a lone comma after a name before the cue (`Sen. Jack Reed (D-R.I.), said`)
+    found.or_else(|| {
+        sources::walk_left(text, toks, ti - 1, lex)
+            .filter(|r| {
+                text[toks[r.end - 1].range.clone()].starts_with(|c: char| c.is_uppercase() || c == '(' || c == ')') || !toks[ti - 2].word
+            })
+            .map(|r| span(toks, r))
+    })
 }
 
 /// The first `n` words of a range (a long `according to` source keeps its head).
@@ -377,14 +420,17 @@ fn cue_text_is_base(text: &str, cue: &Range<usize>, reading: &CueReading) -> boo
 }
 
 /// Whether a source can be the subject of a bare verb form: a plural (`-s`), a personal
-/// pronoun (`I`, `we`, `you`, `they`), an anonymous group or a capitalised name.
+/// pronoun (`I`, `we`, `you`, `they`), a number or share (`42%`, `a third`), an anonymous
+/// group or a capitalised name.
 fn plural_or_personal(text: &str, r: Range<usize>, lex: &crate::rules::sources::SourceLexicons) -> bool {
     let src = text[r].trim();
     let head = src.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(src);
     let lower = head.to_lowercase();
     lex.plural_subjects.contains(&lower)
+        || head.chars().any(|c| c.is_ascii_digit())
+        || lex.is_anonymous(head)
         || (lower.ends_with('s') && !lower.ends_with("ss") && !lower.ends_with("’s") && !lower.ends_with("'s"))
-        || lex.is_anonymous(&src.to_lowercase())
+        || lex.is_anonymous(src)
         || head.chars().next().is_some_and(char::is_uppercase) && src.split_whitespace().count() > 1
 }
 
@@ -402,7 +448,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
     let lex = &ctx.rules.sources;
     let text = ctx.text;
     let ti = tok_at(toks, cue_start);
-    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || lex.possessives.contains(&w.to_lowercase());
+    let is_poss = |w: &str| w.ends_with("’s") || w.ends_with("'s") || lex.is_possessive(w);
     for back in 1..=2 {
         if ti >= back && toks[ti - back].word && is_poss(&text[toks[ti - back].range.clone()]) {
             let r = span(toks, sources::possessor(text, toks, ti - back, lex));
@@ -425,7 +471,7 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
         };
         for i in (1..ts.len()).rev() {
             let w = &text[ts[i].range.clone()];
-            if ts[i].word && lex.is_document(&w.to_lowercase()) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
+            if ts[i].word && lex.is_document(w) && ts[i - 1].word && is_poss(&text[ts[i - 1].range.clone()]) {
                 let start = sources::possessor(text, ts, i - 1, lex).start;
                 let r = ts[start].range.start..ts[i].range.end;
                 reasoning.push(format!("source: the speech or document mentioned before, `{}`", &text[r.clone()]));
@@ -437,22 +483,14 @@ fn context_source(ctx: &Context, si: usize, cue_start: usize, toks: &[Tok], reas
 }
 
 /// The first hedge of the lexicon in `s`, as a whole word or phrase.
-fn find_hedge(s: &str, hedges: &[String]) -> Option<String> {
-    let lower = s.to_ascii_lowercase();
-    for h in hedges {
-        let mut from = 0;
-        while let Some(i) = lower[from..].find(h.as_str()) {
-            let a = from + i;
-            let b = a + h.len();
-            let edge_a = lower[..a].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
-            let edge_b = lower[b..].chars().next().is_none_or(|c| !c.is_alphanumeric());
-            if edge_a && edge_b && s.is_char_boundary(a) && s.is_char_boundary(b) {
-                return Some(s[a..b].to_string());
-            }
-            from = b;
-        }
-    }
-    None
+fn find_hedge(s: &str, lex: &crate::rules::sources::SourceLexicons) -> Option<String> {
+    let ac = lex.hedge_ac.as_ref()?;
+    ac.find_iter(s)
+        .find(|m| {
+            s[..m.start()].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+                && s[m.end()..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+        })
+        .map(|m| s[m.range()].to_string())
 }
 
 /// Trim a content or source range: spaces, a leading `that`, `:` or `,`, trailing
@@ -475,7 +513,7 @@ fn trim(text: &str, r: Range<usize>) -> Range<usize> {
     loop {
         let s = &text[a..b];
         let t = s.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, ',' | ':' | ';' | '—' | '–' | '.'));
-        let t = t.strip_suffix(" and").or_else(|| t.strip_suffix(" but")).unwrap_or(t);
+        let t = t.strip_suffix(" and").or_else(|| t.strip_suffix(" but")).or_else(|| t.strip_suffix(" while")).unwrap_or(t);
         if t.len() == s.len() {
             break;
         }
@@ -523,8 +561,42 @@ fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: 
     c
 }
 
-/// Cut contents that run into the clause of a later cue of the same sentence.
-fn cut_contents(text: &str, cands: &mut [Cand]) {
+/// Whether a clause boundary stands between `before` and `after`: punctuation (`,` `;`
+/// `:` a dash) or a conjunction of the boundary lexicon (`and`, `but`, `while`) on either
+/// side.
+fn at_clause_boundary(before: &str, after: &str, lex: &crate::rules::sources::SourceLexicons) -> bool {
+    let t = before.trim_end();
+    let a = after.trim_start();
+    if t.ends_with([',', ';', ':', '—', '–']) || a.starts_with([',', ';', ':', '—', '–']) {
+        return true;
+    }
+    let last = t.rsplit(|c: char| c.is_whitespace()).next().unwrap_or(t);
+    let first = a.split(|c: char| c.is_whitespace()).next().unwrap_or(a);
+    lex.boundary(last) == Some(Boundary::Conj) || lex.boundary(first) == Some(Boundary::Conj)
+}
+
+/// A nominal cue with no source of its own that stands inside the frame of a verb cue and
+/// reports the same content (`said in a statement that …`) adds nothing: it is dropped.
+fn drop_nested_nominals(cands: &mut Vec<Cand>, first: usize) {
+    let mut i = first;
+    while i < cands.len() {
+        let b = &cands[i];
+        let dup = b.reading.pos == "noun"
+            && b.source.is_none()
+            && cands[first..].iter().any(|a| {
+                a.reading.pos != "noun" && a.cue.end <= b.cue.start && a.content.start <= b.cue.start && a.content.end == b.content.end
+            });
+        if dup {
+            cands.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// Cut contents that run into the clause of a later cue of the same sentence (a coordinated
+/// or following clause, not a clause embedded in the content).
+fn cut_contents(text: &str, cands: &mut [Cand], lex: &crate::rules::sources::SourceLexicons) {
     for i in 0..cands.len() {
         if cands[i].nests {
             continue;
@@ -532,7 +604,12 @@ fn cut_contents(text: &str, cands: &mut [Cand]) {
         let mut end = cands[i].content.end;
         for j in 0..cands.len() {
             let (a, b) = (&cands[i], &cands[j]);
-            if i != j && b.cue.start > a.cue.start && b.clause_start > a.content.start && b.clause_start < end {
+            if i != j
+                && b.cue.start > a.cue.start
+                && b.clause_start > a.content.start
+                && b.clause_start < end
+                && at_clause_boundary(&text[a.content.start..b.clause_start], &text[b.clause_start..b.cue.start], lex)
+            {
                 end = b.clause_start;
             }
         }
@@ -596,6 +673,18 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
                 }
                 let res = sources::resolve(ctx, &names, r.clone(), c.sentence);
                 reasoning.extend(res.reasoning);
+                if let Some(n) = &res.name
+                    && res.kind != "anonymous"
+                {
+                    // a pronoun's speaker has the kind of what it stands for
+                    let kind = match res.kind.as_str() {
+                        "pronoun" => {
+                            names.speakers.borrow().iter().rev().find(|m| &m.name == n).map_or("person".to_string(), |m| m.kind.clone())
+                        }
+                        k => k.to_string(),
+                    };
+                    names.speakers.borrow_mut().push(sources::Mention { at: r.start, sentence: c.sentence, name: n.clone(), kind });
+                }
                 (res.kind, res.name)
             }
             None => {
@@ -604,7 +693,10 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
             }
         };
         let content_kind = c.content_kind.clone().unwrap_or_else(|| {
-            let between = [Some(c.cue.clone()), c.source.clone()];
+            // the cue, the source, and, when continuing quotations extend the content, the
+            // rest of the attribution's own sentence are the frame, not the content
+            let frame = (c.content.end > c.own_end).then(|| c.own_end..ctx.seg.sentences[c.sentence].range.end);
+            let between = [Some(c.cue.clone()), c.source.clone(), frame];
             content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
         });
         let first = quotes.partition_point(|q| q.range.start < c.content.start);

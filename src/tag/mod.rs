@@ -6,7 +6,11 @@
 //! link quotations to speakers, claims take their claimant from attributions.
 
 pub mod attribution;
+pub mod certainty;
+pub mod checkworthy;
+pub mod claim_examples;
 pub mod claims;
+pub mod entities;
 pub mod quotes;
 pub mod sources;
 

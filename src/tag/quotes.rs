@@ -118,7 +118,13 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
             i = t.len() - t.trim_start().len() + o.mark.len();
             stack.push(o);
         }
+        let bytes = t.as_bytes();
         while i < t.len() {
+            // letters, digits and spaces are never marks: skip ASCII ones without decoding
+            if bytes[i].is_ascii_alphanumeric() || bytes[i] == b' ' {
+                i += 1;
+                continue;
+            }
             let Some(c) = t[i..].chars().next() else { break };
             let Some(m) = marks.is_mark(c).then(|| marks.mark_at(&t[i..])).flatten() else {
                 i += c.len_utf8();

@@ -59,6 +59,12 @@ pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
                 it.next();
                 continue;
             }
+            // a share: `42%`
+            if d == '%' && s[i..end].ends_with(|c: char| c.is_ascii_digit()) {
+                end = j + 1;
+                it.next();
+                continue;
+            }
             if matches!(d, '’' | '\'' | '-' | '.' | '&') {
                 let after = s[j + d.len_utf8()..].chars().next();
                 if after.is_some_and(char::is_alphanumeric) {
@@ -90,8 +96,7 @@ fn is_cap(w: &str) -> bool {
 /// Whether a word names people or things strongly enough to carry a relative clause
 /// (`people who…`, `the report that…`).
 fn is_nominal(w: &str, lex: &SourceLexicons) -> bool {
-    let l = w.to_lowercase();
-    is_cap(w) || lex.role(&l).is_some() || lex.is_anonymous(&l) || lex.is_document(&l)
+    is_cap(w) || lex.role(w).is_some() || lex.is_anonymous(w) || lex.is_document(w)
 }
 
 /// The source read leftwards from token `end` (exclusive): a token range, or `None`.
@@ -102,13 +107,20 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
     while i > 0 && words < MAX_SOURCE_WORDS {
         let t = &toks[i - 1];
         if !t.word {
-            // read through a parenthesis in or right after the source: `Roger Wicker (R-Miss.) said`
-            if &text[t.range.clone()] == ")"
-                && let Some(open) = (i.saturating_sub(8)..i - 1).rev().find(|&k| &text[toks[k].range.clone()] == "(")
-                && open > 0
-                && toks[open - 1].word
+            // read through a parenthesis or a pair of dashes in or right after the source:
+            // `Roger Wicker (R-Miss.) said`, `insiders in two states — Nevada and Ohio — said`
+            let p = &text[t.range.clone()];
+            let open = match p {
+                ")" => Some("("),
+                "—" | "–" => Some(p),
+                _ => None,
+            };
+            if let Some(open) = open
+                && let Some(k) = (i.saturating_sub(16)..i - 1).rev().find(|&k| &text[toks[k].range.clone()] == open)
+                && k > 0
+                && toks[k - 1].word
             {
-                i = open;
+                i = k;
                 continue;
             }
             break;
@@ -135,7 +147,16 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
                     break;
                 }
             }
-            Some(Boundary::Relative) if i == end || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex)) => break,
+            // `people who know him say`: the relative clause runs on after a noun, and its
+            // verb follows the pronoun (`reporters that she …` is a complement, not a source)
+            Some(Boundary::Relative)
+                if i == end
+                    || !(i >= 2 && toks[i - 2].word && is_nominal(w(i - 2), lex))
+                    || is_cap(w(i))
+                    || lex.pronoun(w(i)).is_some() =>
+            {
+                break;
+            }
             Some(Boundary::Relative) => {}
             None => {}
         }
@@ -153,14 +174,12 @@ pub fn walk_left(text: &str, toks: &[Tok], end: usize, lex: &SourceLexicons) -> 
 /// titles and roles, with joining words between them and a determiner at the left edge.
 pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) -> Range<usize> {
     let w = |i: usize| &text[toks[i].range.clone()];
-    let lower = w(last).to_lowercase();
-    if lex.pronouns.contains_key(&lower) {
+    if lex.pronoun(w(last)).is_some() {
         return last..last + 1;
     }
     let mut i = last;
     while i > 0 && toks[i - 1].word && last - i < MAX_SOURCE_WORDS {
         let word = w(i - 1);
-        let l = word.to_lowercase();
         match lex.boundary(word) {
             Some(Boundary::Det) => {
                 i -= 1;
@@ -168,7 +187,7 @@ pub fn possessor(text: &str, toks: &[Tok], last: usize, lex: &SourceLexicons) ->
             }
             Some(Boundary::Join) if i >= 2 && toks[i - 2].word && is_cap(w(i - 2)) && is_cap(w(i)) => {}
             Some(_) => break,
-            None if is_cap(word) || lex.role(&l).is_some() || lex.is_anonymous(&l) => {}
+            None if is_cap(word) || lex.role(word).is_some() || lex.is_anonymous(word) => {}
             None => break,
         }
         i -= 1;
@@ -192,10 +211,16 @@ pub fn walk_right(text: &str, toks: &[Tok], start: usize, lex: &SourceLexicons) 
                     break;
                 }
             }
-            Some(Boundary::Det) if i > start => break,
+            // a determiner opens the phrase, or follows a joining word inside it
+            // (`Stephen Vladeck of the University of Texas`)
+            Some(Boundary::Det) if i > start && lex.boundary(w(i - 1)) != Some(Boundary::Join) => break,
             _ => {}
         }
         i += 1;
+    }
+    // never end on a joining word or a determiner
+    while i > start && matches!(lex.boundary(w(i - 1)), Some(Boundary::Join | Boundary::Conj | Boundary::Det)) {
+        i -= 1;
     }
     (i > start && has_content(text, toks, start..i, lex)).then_some(start..i)
 }
@@ -213,17 +238,17 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
     let mut start = 0;
     let first = (0..limit).find(|&i| toks[i].word)?;
     let opens_adverbial = {
-        let l = w(first).to_lowercase();
-        matches!(lex.boundary(&l), Some(Boundary::Stop | Boundary::Join | Boundary::Conj))
+        let l = w(first);
+        matches!(lex.boundary(l), Some(Boundary::Stop | Boundary::Join | Boundary::Conj))
             || l.ends_with("ly")
             || l.ends_with("ing")
             || l.ends_with("ed")
-            || (starter(&l)
-                && lex.boundary(&l) != Some(Boundary::Det)
-                && !lex.pronouns.contains_key(&l)
-                && lex.role(&l).is_none()
-                && !lex.is_anonymous(&l)
-                && !lex.is_document(&l))
+            || (starter(l)
+                && lex.boundary(l) != Some(Boundary::Det)
+                && lex.pronoun(l).is_none()
+                && lex.role(l).is_none()
+                && !lex.is_anonymous(l)
+                && !lex.is_document(l))
             || !is_nominal(w(first), lex)
     };
     if opens_adverbial {
@@ -242,12 +267,11 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
             break;
         }
         let word = w(i);
-        let l = word.to_lowercase();
         let ok = match lex.boundary(word) {
             Some(Boundary::Det) => !seen_head,
             Some(Boundary::Join | Boundary::Conj) => i > start && i + 1 < limit && toks[i + 1].word && is_nominal(w(i + 1), lex),
             Some(_) => false,
-            None if is_nominal(word, lex) || lex.pronouns.contains_key(&l) => {
+            None if is_nominal(word, lex) || lex.pronoun(word).is_some() => {
                 seen_head = true;
                 true
             }
@@ -265,7 +289,7 @@ pub fn subject(text: &str, toks: &[Tok], limit: usize, lex: &SourceLexicons, sta
         if !matches!(lex.boundary(word), Some(Boundary::Join | Boundary::Conj)) {
             end = i;
         }
-        if lex.pronouns.contains_key(&l) && i == start + 1 {
+        if lex.pronoun(word).is_some() && i == start + 1 {
             break;
         }
     }
@@ -303,6 +327,8 @@ pub struct Names {
     pub mentions: Vec<Mention>,
     /// Name word → indexes of person mentions of two or more words holding it.
     by_word: HashMap<String, Vec<usize>>,
+    /// The resolved sources of the attributions found so far, in document order.
+    pub speakers: std::cell::RefCell<Vec<Mention>>,
 }
 
 impl Names {
@@ -318,7 +344,7 @@ impl Names {
             let mut i = 0;
             while i < toks.len() {
                 let w = &ctx.text[toks[i].range.clone()];
-                if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronouns.contains_key(&w.to_lowercase()) {
+                if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronoun(w).is_some() {
                     i += 1;
                     continue;
                 }
@@ -412,8 +438,9 @@ fn name_kind(name: &str, lex: &SourceLexicons) -> &'static str {
 /// Resolve the source at clean range `r` in sentence `si`.
 pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Resolved {
     let lex = &ctx.rules.sources;
-    // an appositive (`Ann Ray, R-Ky.`, `Smith, a spokesman`) does not decide: its head does
-    let r = match ctx.text[r.clone()].find(',') {
+    // an appositive or aside (`Ann Ray, R-Ky.`, `Reed (D-R.I.)`, `insiders — in Ohio —`)
+    // does not decide: the head before it does
+    let r = match ctx.text[r.clone()].find([',', '(', '—', '–']) {
         Some(i) if i > 0 => r.start..r.start + i,
         _ => r,
     };
@@ -441,7 +468,8 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
     // `a report by the central bank`: the head before a joining word decides
     if let Some(j) = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join))
         && j > 0
-        && lex.is_document(&words[j - 1].to_lowercase())
+        && lex.is_document(words[j - 1])
+        && !is_cap(words[j - 1])
         && !words[..j].iter().any(|w| w.ends_with("’s") || w.ends_with("'s"))
     {
         out.kind = "document".into();
@@ -450,9 +478,8 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         return out;
     }
     // a possessor standing for its speech or document
-    if words.len() >= 2 && lex.is_document(&head.to_lowercase()) {
-        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronouns.contains_key(&w.to_lowercase()))
-        {
+    if words.len() >= 2 && lex.is_document(head) && !is_cap(head) {
+        if let Some(pi) = words.iter().rposition(|w| w.ends_with("’s") || w.ends_with("'s") || lex.pronoun(w).is_some()) {
             let pt = toks.iter().filter(|t| t.word).nth(pi).expect("word index").range.clone();
             let possessor = r.start..pt.end;
             let trimmed = possessor.start
@@ -489,32 +516,32 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         out.reasoning.push(format!("`{bare}` is an organisation form of {o}"));
         return out;
     }
-    let has_name = words.iter().skip(1).any(|w| is_cap(w) && lex.role(&w.to_lowercase()).is_none() && !lex.countries.contains_key(*w));
-    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare.to_lowercase()) || lex.is_anonymous(&head.to_lowercase())) && !has_name {
+    let has_name = words.iter().skip(1).any(|w| is_cap(w) && lex.role(w).is_none() && !lex.countries.contains_key(*w));
+    let unnamed_group = !words.iter().any(|w| is_cap(w)) && head.ends_with('s') && !head.ends_with("ss") && lex.role(head).is_none();
+    if (lex.is_anonymous(&lower) || lex.is_anonymous(&bare) || lex.is_anonymous(head) || unnamed_group) && !has_name {
         out.kind = "anonymous".into();
         out.reasoning.push(format!("`{head}` names no one (anonymous source)"));
         return out;
     }
-    let named_person = is_cap(head)
-        && lex.role(&head.to_lowercase()).is_none()
-        && !lex.organization_words.contains(head)
-        && words.iter().any(|w| lex.role(&w.to_lowercase()).is_some_and(|k| k == "person") || lex.honorifics.contains(*w));
-    if !named_person && words.iter().any(|w| lex.organization_words.contains(*w)) {
-        out.kind = "organization".into();
+    // the head phrase: the words before a joining word (`chief executive of Northline Rail`)
+    let head_end = words.iter().position(|w| lex.boundary(w) == Some(Boundary::Join)).filter(|&j| j > 0).unwrap_or(words.len());
+    let hw = &words[..head_end];
+    let role_at = |i: usize| {
+        let two = if i >= 1 { format!("{} {}", hw[i - 1], hw[i]) } else { String::new() };
+        lex.role(&two).or_else(|| lex.role(hw[i]))
+    };
+    let last = hw.len() - 1;
+    if let Some(k) = role_at(last).filter(|_| !is_cap(hw[last]) || hw.len() == 1 || !is_cap(hw[last - 1]) || lex.role(hw[last]).is_some()) {
+        out.kind = k.to_string();
         out.name = Some(bare.clone());
-        out.reasoning.push(format!("`{bare}` holds an organisation word"));
+        out.reasoning.push(format!("role `{bare}`"));
         return out;
     }
-    // roles and names
-    let role = (0..words.len()).rev().find_map(|i| {
-        let two = if i + 1 < words.len() { format!("{} {}", words[i], words[i + 1]).to_lowercase() } else { String::new() };
-        lex.role(&two).or_else(|| lex.role(&words[i].to_lowercase()))
-    });
-    let is_name_word =
-        |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(&w.to_lowercase()).is_none() && lex.boundary(w).is_none();
-    let tail = words.iter().rev().take_while(|w| is_name_word(w)).count();
-    if tail > 0 {
-        let name = words[words.len() - tail..].join(" ");
+    let role = (0..hw.len()).rev().find_map(role_at);
+    let is_name_word = |w: &&str| is_cap(w) && !lex.honorifics.contains(*w) && lex.role(w).is_none() && lex.boundary(w).is_none();
+    let tail = hw.iter().rev().take_while(|w| is_name_word(w)).count();
+    if tail > 0 && (role.is_some() || !hw[hw.len() - tail..].iter().any(|w| lex.organization_words.contains(*w))) {
+        let name = hw[hw.len() - tail..].join(" ");
         let name = name.trim_end_matches("’s").trim_end_matches("'s").to_string();
         if let Some(c) = lex.countries.get(&name) {
             out.kind = "country".into();
@@ -529,6 +556,12 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
             None => format!("name `{name}`"),
         });
         out.name = Some(full.unwrap_or(&name).to_string());
+        return out;
+    }
+    if words.iter().any(|w| lex.organization_words.contains(*w)) {
+        out.kind = "organization".into();
+        out.name = Some(bare.clone());
+        out.reasoning.push(format!("`{bare}` holds an organisation word"));
         return out;
     }
     if let Some(k) = role {
@@ -559,8 +592,9 @@ fn strip_det(text: &str, lex: &SourceLexicons) -> String {
     }
 }
 
-/// The most recent mention before `at`, in sentence `si` or the window before it, that a
-/// pronoun may refer to.
+/// What a pronoun refers to: the source of the most recent attribution in the window
+/// (speakers are what reports keep referring back to), else the most recent compatible
+/// name mentioned before it, in sentence `si` or the window before it.
 fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Option<String> {
     let ok = |m: &Mention| match refers {
         Refers::Person => m.kind == "person",
@@ -569,6 +603,11 @@ fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Optio
         Refers::SelfRef | Refers::Other => false,
     };
     let lo = si.saturating_sub(RESOLVE_WINDOW);
+    let speakers = names.speakers.borrow();
+    let end = speakers.partition_point(|m| m.at < at);
+    if let Some(m) = speakers[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)) {
+        return Some(m.name.clone());
+    }
     let end = names.mentions.partition_point(|m| m.at < at);
     names.mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
 }

@@ -1,0 +1,422 @@
+//! Claim rule kinds, compiled: what a claim is, its types, its certainty cues and its
+//! check-worthiness features (SPEC §3 `claims`).
+//!
+//! - `claim_type` — a pattern that gives a claim a type (`quantity`, `event`, …); an
+//!   optional `unless` pattern vetoes matches it overlaps (`will` but not `political will`).
+//! - `claim_cue` — a patterned hedge (with a certainty `level`), booster or negation, for
+//!   what a plain word list cannot say (`some … say`, `have yet to`, `n't`). Single words
+//!   and fixed phrases live in the cue lexicons ([`super::claim_lexicons`]).
+//! - `not_claim` — a sentence that is no claim at all (questions, greetings, imperatives).
+//! - `claim_clause` — `clause = "sentence"`: what a sentence must match to be a claim;
+//!   `clause = "split"`: where a sentence splits into separate claims; `clause = "frame"`:
+//!   what the writer's framing around an attribution's content must match to be a claim.
+//! - `checkworthiness` — a weighted feature: a test on the claim (`when = "type:quantity"`,
+//!   `"entity"`, `"hedged"`, `"words<=5"`…) and/or a pattern over its text. A claim's score
+//!   is the logistic function of the sum of the weights of the features that fire.
+//!
+//! The patterns of each kind share a literal prefilter ([`Prefilter`]): one Aho-Corasick
+//! scan of a sentence tells which patterns can match, and only those run.
+
+use std::collections::BTreeMap;
+
+use regex::Regex;
+
+use super::claim_lexicons::{CueLexicon, EntityLexicon};
+use super::claim_prefilter::{MAYBE, NO, Prefilter, Verdict, YES};
+use super::{Ctx, Files, Lexicon, RawRule, RuleError};
+
+/// Claim types (SPEC §3).
+pub const CLAIM_TYPES: &[&str] =
+    &["quantity", "event", "prediction", "causal", "comparison", "definition", "evaluation", "rule", "attributed", "other"];
+/// Types a `claim_type` rule may give (`attributed` comes from attributions, `other` is the
+/// type of a claim no rule typed).
+pub const RULE_TYPES: &[&str] = &["quantity", "event", "prediction", "causal", "comparison", "definition", "evaluation", "rule"];
+/// Cue kinds of `claim_cue` rules.
+pub const CUE_KINDS: &[&str] = &["hedge", "booster", "negation"];
+/// Certainty levels of hedges, from least to most certain.
+pub const LEVELS: &[&str] = &["low", "medium", "high"];
+/// Entity kinds (SPEC §3).
+pub const ENTITY_KINDS: &[&str] = &["person", "organization", "country", "place", "other"];
+
+/// What a cue does to a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CueKind {
+    /// Lowers its certainty.
+    Hedge,
+    /// Raises it (`clearly`).
+    Booster,
+    /// Negates it.
+    Negation,
+    /// Blocks the cues it contains (`not only`, `no doubt` as a negation).
+    Exception,
+}
+
+/// A hedge's certainty level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// The claim is left improbable or merely possible (`might`, `allegedly`, `unlikely`).
+    Low,
+    /// Possible or vaguely sourced (`may`, `suggests`, `some say`).
+    Medium,
+    /// Probable but not asserted (`likely`, `probably`, `largely`).
+    High,
+}
+
+impl Level {
+    /// Parse a lexicon or rule value.
+    pub fn parse(s: &str) -> Option<Level> {
+        Some(match s {
+            "low" => Level::Low,
+            "medium" => Level::Medium,
+            "high" => Level::High,
+            _ => return None,
+        })
+    }
+}
+
+/// A compiled `claim_type` rule.
+#[derive(Debug, Clone)]
+pub struct TypeRule {
+    /// Index in [`super::RuleSet::rules`].
+    pub rule: usize,
+    /// The type it gives.
+    pub claim_type: String,
+    /// Its pattern.
+    pub regex: Regex,
+    /// Matches of this veto overlapping matches of `regex`.
+    pub unless: Option<Regex>,
+}
+
+/// A compiled `claim_cue` rule.
+#[derive(Debug, Clone)]
+pub struct CueRule {
+    /// Index in [`super::RuleSet::rules`].
+    pub rule: usize,
+    /// Hedge, booster or negation.
+    pub kind: CueKind,
+    /// A hedge's level.
+    pub level: Option<Level>,
+    /// Its pattern; the `cue` group, when present, is the cue's span.
+    pub regex: Regex,
+    /// Veto pattern.
+    pub unless: Option<Regex>,
+}
+
+/// A compiled `not_claim` rule.
+#[derive(Debug, Clone)]
+pub struct NotClaimRule {
+    /// Index in [`super::RuleSet::rules`].
+    pub rule: usize,
+    /// Its pattern, over the sentence.
+    pub regex: Regex,
+    /// Veto pattern.
+    pub unless: Option<Regex>,
+}
+
+/// What a `claim_clause` rule does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClauseKind {
+    /// A sentence must match one of these to hold claims.
+    Sentence,
+    /// A sentence splits at each match, when both sides keep `min_words`.
+    Split,
+    /// What is left of a sentence around an attribution's content (the writer's framing)
+    /// is a claim when it matches one of these.
+    Frame,
+}
+
+/// A compiled `claim_clause` rule.
+#[derive(Debug, Clone)]
+pub struct ClauseRule {
+    /// Index in [`super::RuleSet::rules`].
+    pub rule: usize,
+    /// Sentence test or split point.
+    pub kind: ClauseKind,
+    /// Its pattern.
+    pub regex: Regex,
+    /// Fewest words a clause (or sentence) must keep.
+    pub min_words: usize,
+}
+
+/// A test on a claim, for a check-worthiness feature.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Test {
+    /// Always fires (the intercept).
+    Always,
+    /// The claim has this type.
+    Type(String),
+    /// The claim names at least `n` entities of a kind (any kind when `None`).
+    Entity(Option<String>, usize),
+    /// The claim is hedged.
+    Hedged,
+    /// The claim is negated.
+    Negated,
+    /// The claim has a booster.
+    Boosted,
+    /// The claim is someone else's (attributed).
+    Attributed,
+    /// The claim has at most this many words.
+    MaxWords(usize),
+    /// The claim has at least this many words.
+    MinWords(usize),
+}
+
+impl Test {
+    /// Parse a `when` value.
+    pub fn parse(s: &str) -> Result<Test, String> {
+        let num = |v: &str| v.trim().parse::<usize>().map_err(|_| format!("`{v}` is not a whole number"));
+        Ok(match s.trim() {
+            "always" => Test::Always,
+            "hedged" => Test::Hedged,
+            "negated" => Test::Negated,
+            "boosted" => Test::Boosted,
+            "attributed" => Test::Attributed,
+            "entity" => Test::Entity(None, 1),
+            s if s.starts_with("type:") => {
+                let t = &s[5..];
+                if !CLAIM_TYPES.contains(&t) {
+                    return Err(format!("unknown claim type `{t}`; expected one of {}", CLAIM_TYPES.join(", ")));
+                }
+                Test::Type(t.to_string())
+            }
+            s if s.starts_with("entities>=") => Test::Entity(None, num(&s[10..])?),
+            s if s.starts_with("entity:") => {
+                let k = &s[7..];
+                if !ENTITY_KINDS.contains(&k) {
+                    return Err(format!("unknown entity kind `{k}`; expected one of {}", ENTITY_KINDS.join(", ")));
+                }
+                Test::Entity(Some(k.to_string()), 1)
+            }
+            s if s.starts_with("words<=") => Test::MaxWords(num(&s[7..])?),
+            s if s.starts_with("words>=") => Test::MinWords(num(&s[7..])?),
+            other => {
+                return Err(format!(
+                    "unknown test `{other}`; expected always, type:T, entity, entity:KIND, entities>=N, hedged, negated, boosted, attributed, words<=N or words>=N"
+                ));
+            }
+        })
+    }
+}
+
+/// A compiled `checkworthiness` feature.
+#[derive(Debug, Clone)]
+pub struct FeatureRule {
+    /// Index in [`super::RuleSet::rules`].
+    pub rule: usize,
+    /// The feature's name (the rule's name), listed on claims it fires on.
+    pub name: String,
+    /// Its weight (log-odds).
+    pub weight: f64,
+    /// A test on the claim.
+    pub when: Option<Test>,
+    /// A pattern over the claim's text.
+    pub regex: Option<Regex>,
+    /// Veto pattern.
+    pub unless: Option<Regex>,
+}
+
+/// Every claim rule, compiled, with the per-kind prefilter sets and the lexicons.
+#[derive(Debug, Clone, Default)]
+pub struct ClaimRules {
+    /// `claim_type` rules.
+    pub types: Vec<TypeRule>,
+    /// `claim_cue` rules.
+    pub cues: Vec<CueRule>,
+    /// `not_claim` rules.
+    pub not_claims: Vec<NotClaimRule>,
+    /// `claim_clause` rules.
+    pub clauses: Vec<ClauseRule>,
+    /// `checkworthiness` features.
+    pub features: Vec<FeatureRule>,
+    /// One prefilter over the patterns of `types`, then `cues`, then `not_claims`, then the
+    /// features that have one.
+    pub prefilter: Prefilter,
+    /// Where the `cues` start in the prefilter's patterns.
+    pub cue_base: usize,
+    /// Where the `not_claims` start.
+    pub not_claim_base: usize,
+    /// Where the feature patterns start.
+    pub feature_base: usize,
+    /// Feature index of each feature pattern (from `feature_base` on).
+    pub feature_filter_index: Vec<usize>,
+    /// Hedge, booster, negation and exception phrases.
+    pub cue_lexicon: CueLexicon,
+    /// Countries, organisations, roles, titles and name parts.
+    pub entities: EntityLexicon,
+}
+
+impl ClaimRules {
+    /// Which claim patterns may match `text` (see [`ClaimRules::prefilter`]); one scan.
+    pub fn candidates(&self, text: &str) -> Vec<Verdict> {
+        self.prefilter.candidates(text)
+    }
+
+    /// Compile one claim rule into its kind's list, pushing any error.
+    pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
+        let unless = raw.unless.as_ref().and_then(|u| ctx.compile_pattern(u, errors));
+        if raw.unless.is_some() && unless.is_none() {
+            return;
+        }
+        match raw.kind.get_ref().as_str() {
+            "claim_type" => {
+                let regex = ctx.regex(raw, errors);
+                let t = ctx.choice(raw, &raw.claim_type, "type", RULE_TYPES, errors);
+                if let (Some(regex), Some(claim_type)) = (regex, t) {
+                    self.types.push(TypeRule { rule, claim_type, regex, unless });
+                }
+            }
+            "claim_cue" => {
+                let regex = ctx.regex(raw, errors);
+                let kind = ctx.choice(raw, &raw.cue, "cue", CUE_KINDS, errors).map(|k| match k.as_str() {
+                    "hedge" => CueKind::Hedge,
+                    "booster" => CueKind::Booster,
+                    _ => CueKind::Negation,
+                });
+                let level = match (&raw.level, kind) {
+                    (Some(l), _) => {
+                        let v = Level::parse(l.get_ref());
+                        if v.is_none() {
+                            errors.push(
+                                ctx.error(l.span(), format!("unknown level `{}`; expected one of {}", l.get_ref(), LEVELS.join(", "))),
+                            );
+                        }
+                        v
+                    }
+                    (None, Some(CueKind::Hedge)) => {
+                        errors.push(ctx.error(raw.name.span(), "a hedge needs a certainty `level` (low, medium or high)"));
+                        None
+                    }
+                    _ => None,
+                };
+                if let (Some(regex), Some(kind)) = (regex, kind)
+                    && (kind != CueKind::Hedge || level.is_some())
+                {
+                    self.cues.push(CueRule { rule, kind, level, regex, unless });
+                }
+            }
+            "not_claim" => {
+                if let Some(regex) = ctx.regex(raw, errors) {
+                    self.not_claims.push(NotClaimRule { rule, regex, unless });
+                }
+            }
+            "claim_clause" => {
+                let regex = ctx.regex(raw, errors);
+                let kind = ctx.choice(raw, &raw.clause, "clause", &["sentence", "split", "frame"], errors).map(|k| match k.as_str() {
+                    "sentence" => ClauseKind::Sentence,
+                    "split" => ClauseKind::Split,
+                    _ => ClauseKind::Frame,
+                });
+                if let (Some(regex), Some(kind)) = (regex, kind) {
+                    self.clauses.push(ClauseRule { rule, kind, regex, min_words: raw.min_words.unwrap_or(1) });
+                }
+            }
+            _ => self.compile_feature(ctx, raw, rule, unless, errors),
+        }
+    }
+
+    fn compile_feature(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, unless: Option<Regex>, errors: &mut Vec<RuleError>) {
+        let Some(weight) = &raw.weight else {
+            errors.push(ctx.error(raw.name.span(), "a `checkworthiness` rule needs a `weight`"));
+            return;
+        };
+        if !weight.get_ref().is_finite() {
+            errors.push(ctx.error(weight.span(), "weight must be a finite number"));
+            return;
+        }
+        let when = match &raw.when {
+            Some(w) => match Test::parse(w.get_ref()) {
+                Ok(t) => Some(t),
+                Err(m) => {
+                    errors.push(ctx.error(w.span(), m));
+                    return;
+                }
+            },
+            None => None,
+        };
+        let regex = match &raw.pattern {
+            Some(p) => match ctx.compile_pattern(p, errors) {
+                Some(r) => Some(r),
+                None => return,
+            },
+            None => None,
+        };
+        if when.is_none() && regex.is_none() {
+            errors.push(ctx.error(raw.name.span(), "a `checkworthiness` rule needs a `when` test, a `pattern`, or both"));
+            return;
+        }
+        self.features.push(FeatureRule { rule, name: raw.name.get_ref().clone(), weight: *weight.get_ref(), when, regex, unless });
+    }
+
+    /// Build the prefilter sets and the lexicons once every rule is compiled.
+    pub fn finish(&mut self, lexicons: &BTreeMap<String, Lexicon>, files: &Files, errors: &mut Vec<RuleError>) {
+        // (With any error the whole set is discarded, so no rule here can be a failed one.)
+        self.feature_filter_index = self.features.iter().enumerate().filter(|(_, f)| f.regex.is_some()).map(|(i, _)| i).collect();
+        self.cue_base = self.types.len();
+        self.not_claim_base = self.cue_base + self.cues.len();
+        self.feature_base = self.not_claim_base + self.not_claims.len();
+        let patterns = self
+            .types
+            .iter()
+            .map(|r| &r.regex)
+            .chain(self.cues.iter().map(|r| &r.regex))
+            .chain(self.not_claims.iter().map(|r| &r.regex))
+            .chain(self.features.iter().filter_map(|f| f.regex.as_ref()));
+        self.prefilter = Prefilter::new(patterns.map(Regex::as_str));
+        let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).cloned().unwrap_or_default();
+        self.cue_lexicon = CueLexicon::compile(lexicons, &src, errors);
+        self.entities = EntityLexicon::compile(lexicons, &src, errors);
+    }
+}
+
+/// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when
+/// the pattern matched.
+pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) -> Vec<regex::Match<'t>> {
+    let found: Vec<regex::Match<'t>> = regex.find_iter(text).collect();
+    let Some(u) = unless.filter(|_| !found.is_empty()) else { return found };
+    let vetoes: Vec<std::ops::Range<usize>> = u.find_iter(text).map(|m| m.range()).collect();
+    found.into_iter().filter(|m| !vetoes.iter().any(|v| v.start < m.end() && m.start() < v.end)).collect()
+}
+
+/// Whether a pattern with this prefilter verdict has a match in `text` that no match of
+/// `unless` overlaps; the regexes run only when the verdict leaves it open.
+pub fn verdict_holds(verdict: Verdict, regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
+    match verdict {
+        NO => false,
+        YES if unless.is_none() => true,
+        MAYBE | YES => is_match_unless(regex, unless, text),
+        _ => is_match_unless(regex, unless, text),
+    }
+}
+
+/// Whether `regex` has a match in `text` that no match of `unless` overlaps.
+pub fn is_match_unless(regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
+    match unless {
+        None => regex.is_match(text),
+        Some(_) => regex.is_match(text) && !matches_unless(regex, unless, text).is_empty(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_tests() {
+        assert_eq!(Test::parse("type:quantity"), Ok(Test::Type("quantity".into())));
+        assert_eq!(Test::parse("entity:person"), Ok(Test::Entity(Some("person".into()), 1)));
+        assert_eq!(Test::parse("entities>=2"), Ok(Test::Entity(None, 2)));
+        assert_eq!(Test::parse("words<=5"), Ok(Test::MaxWords(5)));
+        assert!(Test::parse("type:gossip").unwrap_err().contains("unknown claim type"));
+        assert!(Test::parse("words<=x").is_err());
+        assert!(Test::parse("sometimes").is_err());
+    }
+
+    #[test]
+    fn unless_vetoes_only_overlapping_matches() {
+        let r = Regex::new(r"\bwill\b").unwrap();
+        let u = Regex::new(r"\bpolitical will\b").unwrap();
+        let got: Vec<usize> =
+            matches_unless(&r, Some(&u), "The political will is there and it will pass.").iter().map(|m| m.start()).collect();
+        assert_eq!(got, [35]);
+    }
+}

@@ -1,0 +1,313 @@
+//! The claim lexicons, compiled: certainty cues and entity words.
+//!
+//! Cue lexicons (one phrase per line; the tagger finds them with one Aho-Corasick scan per
+//! sentence):
+//! - `lexicons/hedges.txt` — `phrase | level`, level `low`, `medium` or `high`: the
+//!   certainty the hedge leaves the claim with;
+//! - `lexicons/boosters.txt` — `phrase`: words that raise certainty (`clearly`);
+//! - `lexicons/negations.txt` — `phrase`: words that negate (`not`, `never`, `failed to`);
+//! - `lexicons/cue_exceptions.txt` — `phrase`: longer phrases that contain a cue but are
+//!   none (`not only`, `at least`); the longest phrase wins, so these block the cue.
+//!
+//! A phrase written in lower case matches lower-case text, the same phrase capitalised as
+//! the first word of a sentence, and all-capitals text; a phrase with a capital letter
+//! matches only as written (`May` the month is no `may`). Phrases match whole words.
+//!
+//! Entity lexicons (looked up by word, no scan): the shared `countries.txt`,
+//! `organizations.txt` (`form | canonical`), `roles.txt` (`role | kind`), `honorifics.txt`,
+//! plus `entity_words.txt` (`word | role`: `organization` and `place` heads that give a
+//! capitalised name its kind, `connector` words allowed inside a name, `stop` words that are
+//! capitalised but name nothing), `sentence_starters.txt` and `months.txt`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::claim::{CueKind, LEVELS, Level};
+use super::lexicon::line_offset;
+use super::{Lexicon, RuleError};
+
+/// One cue phrase.
+#[derive(Debug, Clone)]
+pub struct CueEntry {
+    /// The phrase as written.
+    pub text: String,
+    /// What it does.
+    pub kind: CueKind,
+    /// A hedge's certainty level.
+    pub level: Option<Level>,
+    /// Written with a capital: match only as written.
+    pub exact: bool,
+}
+
+/// A cue found in a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CueMatch {
+    /// Byte range in the scanned text.
+    pub range: Range<usize>,
+    /// What it does.
+    pub kind: CueKind,
+    /// A hedge's level.
+    pub level: Option<Level>,
+    /// Index of the lexicon entry, or `None` for a rule's match.
+    pub entry: Option<usize>,
+    /// Index of the `claim_cue` rule in `RuleSet::rules`, for a rule's match.
+    pub rule: Option<usize>,
+}
+
+/// The cue phrases with their automaton.
+#[derive(Debug, Clone, Default)]
+pub struct CueLexicon {
+    /// Entries, in automaton pattern order.
+    pub entries: Vec<CueEntry>,
+    ac: Option<AhoCorasick>,
+}
+
+fn is_word_byte(c: char) -> bool {
+    c.is_alphanumeric() || c == '-' || c == '_'
+}
+
+impl CueLexicon {
+    /// Compile from the loaded lexicons; `src` gives a lexicon file's text for error lines.
+    pub fn compile(lexicons: &BTreeMap<String, Lexicon>, src: &dyn Fn(&str) -> String, errors: &mut Vec<RuleError>) -> CueLexicon {
+        let mut out = CueLexicon::default();
+        let mut seen: HashMap<String, String> = HashMap::new();
+        let sources: [(&str, CueKind); 4] = [
+            ("hedges", CueKind::Hedge),
+            ("boosters", CueKind::Booster),
+            ("negations", CueKind::Negation),
+            ("cue_exceptions", CueKind::Exception),
+        ];
+        for (name, kind) in sources {
+            let Some(lx) = lexicons.get(name) else { continue };
+            let text = src(name);
+            if kind == CueKind::Hedge {
+                errors.extend(lx.check_fields(&text, 1, Some(LEVELS)));
+            } else {
+                errors.extend(lx.check_fields(&text, 0, None));
+            }
+            for e in &lx.entries {
+                let key = e.text.to_lowercase();
+                if let Some(prev) = seen.insert(key, name.to_string()) {
+                    errors.push(RuleError::at(
+                        &lx.path,
+                        &text,
+                        line_offset(&text, e.line),
+                        format!("`{}` is already listed in {prev}.txt", e.text),
+                    ));
+                    continue;
+                }
+                out.entries.push(CueEntry {
+                    text: e.text.clone(),
+                    kind,
+                    level: e.fields.first().and_then(|l| Level::parse(l)),
+                    exact: e.text.chars().any(char::is_uppercase),
+                });
+            }
+        }
+        if !out.entries.is_empty() {
+            let ac = AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .build(out.entries.iter().map(|e| e.text.as_str()));
+            match ac {
+                Ok(ac) => out.ac = Some(ac),
+                Err(e) => errors.push(RuleError {
+                    path: "rules/lexicons/hedges.txt".into(),
+                    line: 1,
+                    col: 1,
+                    line_text: String::new(),
+                    message: format!("cue lexicons cannot be compiled: {e}"),
+                }),
+            }
+        }
+        out
+    }
+
+    /// Every cue phrase in `text`, longest first where they overlap, in text order.
+    /// `first_word` is where the sentence's first word starts (a capitalised phrase matches
+    /// there).
+    pub fn find(&self, text: &str, first_word: usize, out: &mut Vec<CueMatch>) {
+        let Some(ac) = &self.ac else { return };
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            let e = &self.entries[m.pattern().as_usize()];
+            if self.accepts(text, m.start(), m.end(), e, first_word) {
+                found.push((m.start(), m.end(), m.pattern().as_usize()));
+            }
+        }
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut last_end = 0;
+        for (s, e, i) in found {
+            if s < last_end {
+                continue;
+            }
+            last_end = e;
+            let entry = &self.entries[i];
+            if entry.kind != CueKind::Exception {
+                out.push(CueMatch { range: s..e, kind: entry.kind, level: entry.level, entry: Some(i), rule: None });
+            }
+        }
+    }
+
+    fn accepts(&self, text: &str, s: usize, e: usize, entry: &CueEntry, first_word: usize) -> bool {
+        if !text.is_char_boundary(s) || !text.is_char_boundary(e) {
+            return false;
+        }
+        let first = entry.text.chars().next().is_some_and(is_word_byte);
+        let last = entry.text.chars().next_back().is_some_and(is_word_byte);
+        if first && text[..s].chars().next_back().is_some_and(is_word_byte) {
+            return false;
+        }
+        if last && text[e..].chars().next().is_some_and(is_word_byte) {
+            return false;
+        }
+        let got = &text[s..e];
+        if got == entry.text {
+            return true;
+        }
+        if entry.exact {
+            return false;
+        }
+        if s == first_word {
+            let mut g = got.chars();
+            let mut w = entry.text.chars();
+            if g.next().is_some_and(char::is_uppercase) && w.next().is_some() && g.as_str() == w.as_str() {
+                return true;
+            }
+        }
+        got.chars().filter(|c| c.is_alphabetic()).count() > 1 && !got.chars().any(char::is_lowercase)
+    }
+}
+
+/// What a word in `entity_words.txt` does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordRole {
+    /// Last word of an organisation's name (`Bank`, `Institute`).
+    Organization,
+    /// Last word of a place's name (`Sea`, `Islands`).
+    Place,
+    /// A word that may join capitalised words inside a name (`of`, `for`).
+    Connector,
+    /// Capitalised, but names nothing (`I`, `Monday`).
+    Stop,
+}
+
+/// Entity words, looked up per token.
+#[derive(Debug, Clone, Default)]
+pub struct EntityLexicon {
+    /// Country and organisation forms as written → (kind, canonical name).
+    pub names: HashMap<String, (String, String)>,
+    /// Lower-cased titles and person roles (`dr`, `president`, `prime minister`) that
+    /// precede a person's name.
+    pub titles: HashSet<String>,
+    /// Lower-cased roles (`foreign minister`) → kind.
+    pub roles: HashMap<String, String>,
+    /// Word roles from `entity_words.txt`, as written.
+    pub words: HashMap<String, WordRole>,
+    /// Lower-cased words that often open a sentence: not names there.
+    pub starters: HashSet<String>,
+    /// Longest title or role, in words.
+    pub max_title_words: usize,
+}
+
+impl EntityLexicon {
+    /// Compile from the loaded lexicons.
+    pub fn compile(lexicons: &BTreeMap<String, Lexicon>, src: &dyn Fn(&str) -> String, errors: &mut Vec<RuleError>) -> EntityLexicon {
+        let mut out = EntityLexicon::default();
+        for (name, kind) in [("countries", "country"), ("organizations", "organization")] {
+            if let Some(lx) = lexicons.get(name) {
+                for e in &lx.entries {
+                    let canonical = e.fields.first().cloned().unwrap_or_else(|| e.text.clone());
+                    out.names.entry(e.text.clone()).or_insert((kind.to_string(), canonical));
+                }
+            }
+        }
+        if let Some(lx) = lexicons.get("roles") {
+            for e in &lx.entries {
+                let kind = e.fields.first().cloned().unwrap_or_else(|| "person".into());
+                if kind == "person" {
+                    out.titles.insert(e.text.to_lowercase());
+                }
+                out.roles.insert(e.text.to_lowercase(), kind);
+            }
+        }
+        if let Some(lx) = lexicons.get("honorifics") {
+            for e in &lx.entries {
+                out.titles.insert(e.text.trim_end_matches('.').to_lowercase());
+            }
+        }
+        out.max_title_words = out.titles.iter().chain(out.roles.keys()).map(|t| t.split_whitespace().count()).max().unwrap_or(1);
+        if let Some(lx) = lexicons.get("entity_words") {
+            let text = src("entity_words");
+            errors.extend(lx.check_fields(&text, 1, Some(&["organization", "place", "connector", "stop"])));
+            for e in &lx.entries {
+                let role = match e.fields.first().map(String::as_str) {
+                    Some("organization") => WordRole::Organization,
+                    Some("place") => WordRole::Place,
+                    Some("connector") => WordRole::Connector,
+                    _ => WordRole::Stop,
+                };
+                out.words.insert(e.text.clone(), role);
+            }
+        }
+        if let Some(lx) = lexicons.get("months") {
+            for e in &lx.entries {
+                out.words.entry(e.text.clone()).or_insert(WordRole::Stop);
+            }
+        }
+        if let Some(lx) = lexicons.get("sentence_starters") {
+            out.starters = lx.words().map(str::to_lowercase).collect();
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(entries: &[(&str, &str)]) -> CueLexicon {
+        let mut lx = BTreeMap::new();
+        for (name, body) in entries {
+            lx.insert(name.to_string(), Lexicon::parse(name, &format!("{name}.txt"), body).unwrap());
+        }
+        let files: BTreeMap<String, String> = entries.iter().map(|(n, b)| (n.to_string(), b.to_string())).collect();
+        let mut errors = Vec::new();
+        let out = CueLexicon::compile(&lx, &|n: &str| files.get(n).cloned().unwrap_or_default(), &mut errors);
+        assert!(errors.is_empty(), "{errors:?}");
+        out
+    }
+
+    fn found(lx: &CueLexicon, text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let first = text.find(char::is_alphanumeric).unwrap_or(0);
+        lx.find(text, first, &mut out);
+        out.iter().map(|m| text[m.range.clone()].to_string()).collect()
+    }
+
+    #[test]
+    fn words_case_and_exceptions() {
+        let lx = lexicon(&[
+            ("hedges", "may | medium\nsome | medium\nfew | medium\nit is believed | medium\n"),
+            ("negations", "not\n"),
+            ("cue_exceptions", "not only\n"),
+        ]);
+        assert_eq!(found(&lx, "It may rain in May."), ["may"]);
+        assert_eq!(found(&lx, "May it rain? Some say so."), ["May"]);
+        assert_eq!(found(&lx, "It is believed that awesome Asia few are not only here but not there."), ["It is believed", "few", "not"]);
+        assert_eq!(found(&lx, "SOME SAY IT IS NOT SO"), ["SOME", "NOT"]);
+    }
+
+    #[test]
+    fn duplicate_entries_are_errors() {
+        let mut lx = BTreeMap::new();
+        lx.insert("hedges".to_string(), Lexicon::parse("hedges", "hedges.txt", "may | medium\n").unwrap());
+        lx.insert("boosters".to_string(), Lexicon::parse("boosters", "boosters.txt", "clearly\nMay\n").unwrap());
+        let mut errors = Vec::new();
+        CueLexicon::compile(&lx, &|n: &str| if n == "boosters" { "clearly\nMay\n".into() } else { "may | medium\n".into() }, &mut errors);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].line, 2);
+    }
+}

@@ -1,0 +1,333 @@
+//! A literal prefilter for a list of claim patterns: one Aho-Corasick scan of a text tells
+//! which patterns can match it, so only those run.
+//!
+//! For each pattern, strings one of which every match must contain are read off its syntax
+//! tree (`(?i)\b(?:because|due to)` → `because`, `due to`; `\w+er\s+than` → `than`; a
+//! case-insensitive letter is its lower-case form). A pattern with no such strings (`\d+`,
+//! `.*`: large classes are not expanded) always runs. The prefilter only ever over-approximates: a pattern it passes
+//! is then run for real.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use regex_syntax::hir::{Class, Hir, HirKind, Look};
+
+/// Most prefix literals one pattern may have before it is run unfiltered.
+const MAX_LITERALS: usize = 512;
+/// Most characters a class may have to be expanded into literals.
+const MAX_CLASS: usize = 10;
+/// Longest literal kept (longer ones are cut: still a valid prefix).
+const MAX_LEN: usize = 24;
+
+/// What the prefilter says about one pattern and one text.
+pub type Verdict = u8;
+/// The pattern cannot match.
+pub const NO: Verdict = 0;
+/// The pattern may match: run it.
+pub const MAYBE: Verdict = 1;
+/// The pattern matches (a word list whose word was found between word boundaries).
+pub const YES: Verdict = 2;
+
+/// The prefilter of one list of patterns.
+#[derive(Debug, Clone, Default)]
+pub struct Prefilter {
+    ac: Option<AhoCorasick>,
+    /// Patterns (indexes in the list) of each automaton literal.
+    owners: Vec<Vec<usize>>,
+    /// Patterns that always run.
+    always: Vec<usize>,
+    /// Patterns that are case-insensitive word lists (`(?i)\b(?:a|b c)\b`): a literal
+    /// found between word boundaries is a match.
+    words: Vec<bool>,
+    /// Number of patterns.
+    len: usize,
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+impl Prefilter {
+    /// Build from the patterns (as compiled, lexicons expanded).
+    pub fn new<'a>(patterns: impl Iterator<Item = &'a str>) -> Prefilter {
+        let mut lits: Vec<String> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        let mut always = Vec::new();
+        let mut words = Vec::new();
+        for (i, p) in patterns.enumerate() {
+            let word_list = word_list(p);
+            words.push(word_list.is_some());
+            match word_list.or_else(|| literals(p)) {
+                Some(set) => {
+                    for l in set {
+                        let at = *index.entry(l.clone()).or_insert_with(|| {
+                            lits.push(l);
+                            owners.push(Vec::new());
+                            owners.len() - 1
+                        });
+                        if owners[at].last() != Some(&i) {
+                            owners[at].push(i);
+                        }
+                    }
+                }
+                None => always.push(i),
+            }
+        }
+        let len = words.len();
+        let ac = if lits.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&lits)
+                .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&lits))
+                .ok()
+        };
+        if ac.is_none() && !lits.is_empty() {
+            // Cannot happen with these sizes; fall back to running everything.
+            return Prefilter { ac: None, owners: Vec::new(), always: (0..len).collect(), words: vec![false; len], len };
+        }
+        Prefilter { ac, owners, always, words, len }
+    }
+
+    /// What may match `text`, per pattern: [`NO`], [`MAYBE`] or [`YES`].
+    pub fn candidates(&self, text: &str) -> Vec<Verdict> {
+        let mut seen = vec![NO; self.len];
+        for &i in &self.always {
+            seen[i] = MAYBE;
+        }
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                let owners = &self.owners[m.pattern().as_usize()];
+                let bounded = || {
+                    !text[..m.start()].chars().next_back().is_some_and(is_word_char)
+                        && !text[m.end()..].chars().next().is_some_and(is_word_char)
+                };
+                for &i in owners {
+                    if !self.words[i] {
+                        seen[i] = seen[i].max(MAYBE);
+                    } else if seen[i] != YES && text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) && bounded() {
+                        seen[i] = YES;
+                    }
+                }
+            }
+        }
+        seen
+    }
+
+    /// How many patterns always run (no literal could be found).
+    pub fn unfiltered(&self) -> usize {
+        self.always.len()
+    }
+}
+
+/// The words of a case-insensitive word-list pattern, `(?i)\b(?:w1|w2 w3|…)\b`, lower-cased.
+pub fn word_list(pattern: &str) -> Option<Vec<String>> {
+    let body = pattern.strip_prefix("(?i)")?;
+    let hir = regex_syntax::ParserBuilder::new().case_insensitive(true).build().parse(body).ok()?;
+    let HirKind::Concat(items) = hir.kind() else { return None };
+    let boundary = |h: &Hir| matches!(h.kind(), HirKind::Look(Look::WordUnicode | Look::WordAscii));
+    let n = items.len();
+    if n < 3 || !boundary(&items[0]) || !boundary(&items[n - 1]) {
+        return None;
+    }
+    let set = exact(&Hir::concat(items[1..n - 1].to_vec()))?;
+    let word_edges =
+        set.iter().all(|w| !w.is_empty() && w.chars().next().is_some_and(is_word_char) && w.chars().next_back().is_some_and(is_word_char));
+    (word_edges && set.len() <= MAX_LITERALS).then_some(set)
+}
+
+/// Lower-cased literals one of which every match of `pattern` contains, or `None`.
+pub fn literals(pattern: &str) -> Option<Vec<String>> {
+    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
+    let set = required(&hir)?;
+    if set.is_empty() || set.iter().any(String::is_empty) || set.len() > MAX_LITERALS {
+        return None;
+    }
+    Some(set)
+}
+
+/// The exact strings `h` matches, lower-cased, when they are few (`None` otherwise).
+fn exact(h: &Hir) -> Option<Vec<String>> {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Some(vec![String::new()]),
+        HirKind::Literal(l) => Some(vec![String::from_utf8_lossy(&l.0).to_lowercase()]),
+        HirKind::Class(c) => class_chars(c),
+        HirKind::Capture(c) => exact(&c.sub),
+        HirKind::Repetition(r) if r.min == 1 && r.max == Some(1) => exact(&r.sub),
+        HirKind::Repetition(r) if r.min == 0 && r.max == Some(1) => {
+            let mut e = exact(&r.sub)?;
+            e.push(String::new());
+            Some(e)
+        }
+        HirKind::Repetition(_) => None,
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(exact(a)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        HirKind::Concat(items) => {
+            let mut acc = vec![String::new()];
+            for item in items {
+                acc = product(&acc, &exact(item)?)?;
+            }
+            Some(acc)
+        }
+    }
+}
+
+fn product(a: &[String], b: &[String]) -> Option<Vec<String>> {
+    if a.len() * b.len() > MAX_LITERALS {
+        return None;
+    }
+    let mut out: Vec<String> = a.iter().flat_map(|x| b.iter().map(move |y| format!("{x}{y}"))).collect();
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
+/// The lower-cased characters of a small class.
+fn class_chars(c: &Class) -> Option<Vec<String>> {
+    let mut chars: Vec<String> = Vec::new();
+    match c {
+        Class::Unicode(u) => {
+            for r in u.iter() {
+                if (r.end() as u32 - r.start() as u32) as usize + 1 + chars.len() > MAX_CLASS * 2 {
+                    return None;
+                }
+                for cp in r.start() as u32..=r.end() as u32 {
+                    chars.push(char::from_u32(cp)?.to_lowercase().collect());
+                }
+            }
+        }
+        Class::Bytes(b) => {
+            for r in b.iter() {
+                if (r.end() - r.start()) as usize + 1 + chars.len() > MAX_CLASS * 2 {
+                    return None;
+                }
+                for x in r.start()..=r.end() {
+                    if !x.is_ascii() {
+                        return None;
+                    }
+                    chars.push((x as char).to_ascii_lowercase().to_string());
+                }
+            }
+        }
+    }
+    // Case folding adds non-ASCII look-alikes of ASCII letters (the long s, the Kelvin
+    // sign); the automaton folds ASCII case itself, so keep the letters only.
+    if chars.iter().any(|c| c.len() == 1 && c.as_bytes()[0].is_ascii_alphabetic()) {
+        chars.retain(|c| c.is_ascii());
+    }
+    chars.sort();
+    chars.dedup();
+    if chars.len() > MAX_CLASS { None } else { Some(chars) }
+}
+
+/// Strings one of which every match of `h` contains: for a sequence, the best run of
+/// consecutive exact items (longest shortest string); for alternatives, the union of theirs.
+fn required(h: &Hir) -> Option<Vec<String>> {
+    // How selective a set is: its shortest string's length, except that one or two letters
+    // (`he`, `th`) occur in nearly every sentence and count as one.
+    let score = |s: &[String]| {
+        s.iter()
+            .map(|x| {
+                let n = x.chars().count();
+                if (1..=2).contains(&n) && x.chars().all(char::is_alphabetic) { 1 } else { n }
+            })
+            .min()
+            .unwrap_or(0)
+    };
+    match h.kind() {
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Alternation(alts) => {
+            let mut all = Vec::new();
+            for a in alts {
+                all.extend(required(a)?);
+                if all.len() > MAX_LITERALS {
+                    return None;
+                }
+            }
+            all.sort();
+            all.dedup();
+            Some(all)
+        }
+        HirKind::Concat(items) => {
+            let mut best: Option<Vec<String>> = None;
+            let mut run: Option<Vec<String>> = None;
+            let consider = |cand: Option<Vec<String>>, best: &mut Option<Vec<String>>| {
+                if let Some(c) = cand
+                    && score(&c) > 0
+                    && best.as_ref().is_none_or(|b| score(&c) > score(b))
+                {
+                    *best = Some(c);
+                }
+            };
+            for item in items {
+                match exact(item) {
+                    Some(e) => {
+                        run = match run.take() {
+                            Some(r) => product(&r, &e).or(Some(r)),
+                            None => Some(e),
+                        };
+                        if run.as_ref().is_some_and(|r| r.iter().any(|x| x.len() >= MAX_LEN)) {
+                            consider(run.take(), &mut best);
+                        }
+                    }
+                    None => {
+                        consider(run.take(), &mut best);
+                        consider(required(item), &mut best);
+                    }
+                }
+            }
+            consider(run, &mut best);
+            best
+        }
+        _ => exact(h).filter(|e| !e.iter().any(String::is_empty)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_prefix_words() {
+        assert_eq!(literals(r"(?i)\b(?:because|due to)\b"), Some(vec!["because".into(), "due to".into()]));
+        assert_eq!(literals(r"\bWill\s+[A-Z]"), Some(vec!["will".into()]));
+        assert_eq!(literals(r"(?i)\bone of the (?:most|best)"), Some(vec!["one of the best".into(), "one of the most".into()]));
+        assert_eq!(literals(r"\b\d+(?:[.,]\d+)*"), None);
+        assert_eq!(literals(r"\b[0-9]+"), Some(('0'..='9').map(String::from).collect()));
+        assert_eq!(literals(r"(?i)\bx?y"), Some(vec!["xy".into(), "y".into()]));
+        assert_eq!(literals(r"(?i)\b(?:more|\w+er)\s+(?:\w+\s+){0,3}?than\b"), Some(vec!["than".into()]));
+        assert_eq!(literals(r"(?i)\b\w+n['’]t\b"), Some(vec!["n't".into(), "n’t".into()]));
+        assert_eq!(literals(r"[’'](?:re|m)\b"), Some(vec!["'m".into(), "'re".into(), "’m".into(), "’re".into()]));
+    }
+
+    #[test]
+    fn candidates_over_approximate() {
+        let pats = [r"(?i)\bbecause\b", r"\d+", r"(?i)\bwill\b", r"(?i)\bwill\s+go"];
+        let p = Prefilter::new(pats.iter().copied());
+        assert_eq!(p.candidates("Because it rained"), [YES, MAYBE, NO, NO]);
+        assert_eq!(p.candidates("She is willing."), [NO, MAYBE, NO, MAYBE]);
+        assert_eq!(p.candidates("She will go."), [NO, MAYBE, YES, MAYBE]);
+        assert_eq!(p.unfiltered(), 1);
+    }
+
+    #[test]
+    fn word_lists() {
+        assert_eq!(word_list(r"(?i)\b(?:jobs?|tax(?:es)?)\b"), Some(vec!["job".into(), "jobs".into(), "tax".into(), "taxes".into()]));
+        assert_eq!(word_list(r"\b(?:jobs)\b"), None);
+        assert_eq!(word_list(r"(?i)\bjobs\s+\w"), None);
+        assert_eq!(word_list(r"(?i)%|\bper ?cent\b"), None);
+    }
+}

@@ -1,0 +1,216 @@
+//! Claims: every example of every claim rule, the seed document's claim features, hedge
+//! scope with hand-built attributions, and the offset property of claim records.
+
+use claimex::rules::RuleSet;
+use claimex::tag::claim_examples::{check_counterexample, check_example};
+
+const CLAIM_KINDS: &[&str] = &["claim_type", "claim_cue", "not_claim", "claim_clause", "checkworthiness"];
+
+#[test]
+fn every_claim_rule_example_holds() {
+    let rules = RuleSet::builtin();
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (i, meta) in rules.rules.iter().enumerate() {
+        if !CLAIM_KINDS.contains(&meta.kind.as_str()) {
+            continue;
+        }
+        n += 1;
+        if meta.examples.len() < 2 || meta.counterexamples.is_empty() {
+            failures.push(format!("{} ({}:{}): needs two examples and a counterexample", meta.id, meta.file, meta.line));
+        }
+        for e in &meta.examples {
+            if let Err(m) = check_example(&rules, i, &e.text, e.span.as_deref()) {
+                failures.push(format!("{} ({}:{}): example {:?}: {m}", meta.id, meta.file, e.line, e.text));
+            }
+        }
+        for (c, line) in &meta.counterexamples {
+            if let Err(m) = check_counterexample(&rules, i, c) {
+                failures.push(format!("{} ({}:{}): counterexample {:?}: {m}", meta.id, meta.file, line, c));
+            }
+        }
+    }
+    assert!(n > 30, "only {n} claim rules loaded");
+    assert!(failures.is_empty(), "{} failure(s):\n{}", failures.len(), failures.join("\n"));
+}
+
+// ---------------------------------------------------------------- clause scope, hand-built attributions
+
+use claimex::tag::claims::sentence_claims;
+use claimex::tag::{AttributionTag, ClaimTag};
+
+/// An attribution over `text`: the first occurrences of `source`, `cue` and `content`.
+fn att(text: &str, source: Option<&str>, cue: &str, content: &str) -> AttributionTag {
+    let at = |s: &str| {
+        let i = text.find(s).unwrap_or_else(|| panic!("{s:?} not in {text:?}"));
+        i..i + s.len()
+    };
+    AttributionTag {
+        sentence: 0,
+        source: source.map(at),
+        source_resolved: None,
+        source_kind: "person".into(),
+        cue: at(cue),
+        cue_lemma: cue.into(),
+        cue_class: "neutral".into(),
+        content: at(content),
+        content_kind: "indirect".into(),
+        hedge: None,
+        rule: "attribution/test/hand-built".into(),
+        reasoning: Vec::new(),
+    }
+}
+
+fn claims_with(text: &str, atts: &[AttributionTag]) -> Vec<ClaimTag> {
+    let rules = RuleSet::builtin();
+    let idx: Vec<usize> = (0..atts.len()).collect();
+    let mut out = Vec::new();
+    sentence_claims(&rules, text, 0, 0..text.len(), atts, &idx, &[], &mut out);
+    out
+}
+
+fn by_text<'a>(text: &str, claims: &'a [ClaimTag], want: &str) -> &'a ClaimTag {
+    claims
+        .iter()
+        .find(|c| &text[c.range.clone()] == want)
+        .unwrap_or_else(|| panic!("no claim {want:?}; claims: {:?}", claims.iter().map(|c| &text[c.range.clone()]).collect::<Vec<_>>()))
+}
+
+#[test]
+fn hedge_inside_content_hedges_the_content_not_the_frame() {
+    let t = "The minister told reporters on Monday that prices may rise next year.";
+    let claims = claims_with(t, &[att(t, Some("The minister"), "told", "prices may rise next year")]);
+    assert_eq!(claims.len(), 2, "{claims:?}");
+    let frame = by_text(t, &claims, "The minister told reporters on Monday that");
+    let content = by_text(t, &claims, "prices may rise next year");
+    assert!(!frame.hedged && frame.attribution.is_none());
+    assert!(frame.types.contains(&"event".to_string()), "{:?}", frame.types);
+    assert!(content.hedged && content.hedge_cues == ["may"], "{content:?}");
+    assert_eq!(content.attribution, Some(0));
+    assert!(content.types.contains(&"attributed".to_string()) && content.types.contains(&"prediction".to_string()), "{:?}", content.types);
+}
+
+#[test]
+fn hedge_in_the_frame_hedges_the_frame_not_the_content() {
+    let t = "At the meeting in August, the foreign minister reportedly questioned whether the bank would be run well.";
+    let claims = claims_with(t, &[att(t, Some("the foreign minister"), "questioned", "whether the bank would be run well")]);
+    let frame = by_text(t, &claims, "At the meeting in August, the foreign minister reportedly questioned");
+    assert!(frame.hedged && frame.hedge_cues == ["reportedly"], "{frame:?}");
+    let content = by_text(t, &claims, "whether the bank would be run well");
+    assert!(!content.hedge_cues.contains(&"reportedly".to_string()), "{content:?}");
+}
+
+#[test]
+fn a_vague_source_or_hedging_cue_hedges_the_content() {
+    let t = "Some say the plan failed.";
+    let claims = claims_with(t, &[att(t, Some("Some"), "say", "the plan failed")]);
+    let content = by_text(t, &claims, "the plan failed");
+    assert!(content.hedged, "{claims:?}");
+    let t = "The suspicion in many quarters is that China wants to marginalize the bank.";
+    let claims = claims_with(t, &[att(t, Some("many quarters"), "suspicion", "China wants to marginalize the bank")]);
+    assert!(by_text(t, &claims, "China wants to marginalize the bank").hedged, "{claims:?}");
+    assert!(by_text(t, &claims, "The suspicion in many quarters is that").hedged, "{claims:?}");
+}
+
+#[test]
+fn negation_scope_follows_the_clause() {
+    let t = "The spokesman did not deny that the talks had failed.";
+    let claims = claims_with(t, &[att(t, Some("The spokesman"), "deny", "the talks had failed")]);
+    assert!(by_text(t, &claims, "The spokesman did not deny that").negated);
+    assert!(!by_text(t, &claims, "the talks had failed").negated);
+}
+
+#[test]
+fn nested_contents_are_claims_of_their_own_sources() {
+    let t = "Reuters reported that the minister said the talks had collapsed in March.";
+    let claims = claims_with(
+        t,
+        &[
+            att(t, Some("Reuters"), "reported", "the minister said the talks had collapsed in March"),
+            att(t, Some("the minister"), "said", "the talks had collapsed in March"),
+        ],
+    );
+    assert_eq!(claims.len(), 3, "{:?}", claims.iter().map(|c| &t[c.range.clone()]).collect::<Vec<_>>());
+    assert_eq!(by_text(t, &claims, "Reuters reported that").attribution, None);
+    assert_eq!(by_text(t, &claims, "the minister said").attribution, Some(0));
+    let inner = by_text(t, &claims, "the talks had collapsed in March");
+    assert_eq!(inner.attribution, Some(1));
+    assert!(inner.types.contains(&"event".to_string()), "{:?}", inner.types);
+}
+
+#[test]
+fn a_bare_he_said_frame_is_no_claim_of_its_own() {
+    let t = "“The economy grew by 3 percent,” he said.";
+    let claims = claims_with(t, &[att(t, Some("he"), "said", "The economy grew by 3 percent")]);
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert_eq!(&t[claims[0].range.clone()], "The economy grew by 3 percent");
+    assert!(claims[0].types.contains(&"quantity".to_string()));
+}
+
+// ---------------------------------------------------------------- whole documents
+
+#[test]
+fn questions_imperatives_and_headings_are_not_claims() {
+    let rules = RuleSet::builtin();
+    let text =
+        "# The plan\n\nWill the plan work? Let's look at the numbers. Thank you, Senator.\n\nThe plan cut taxes by 5 percent in 2019.\n";
+    let claims = claimex::tag::claim_examples::claims_of(&rules, text);
+    let got: Vec<&str> = claims.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(got, ["The plan cut taxes by 5 percent in 2019."]);
+}
+
+#[test]
+fn claim_and_entity_offsets_are_code_points_into_the_original() {
+    let rules = RuleSet::builtin();
+    let text = "Ünïcödé — “first” *words*.\n\nPresident Xi Jinping met the *World Bank* in Zürich on 3 May; critics say the deal will fail.\n\nThe São Paulo office, as the CEO said, doubled its staff to 40 people.\n";
+    let doc = claimex::ingest::Document { id: "d".into(), text: text.into(), ..Default::default() };
+    let rec = claimex::extract(&doc, &rules);
+    let chars: Vec<char> = text.chars().collect();
+    let slice = |s: usize, e: usize| chars[s..e].iter().collect::<String>();
+    assert!(rec.claims.len() >= 3, "{:?}", rec.claims);
+    for c in &rec.claims {
+        assert_eq!(slice(c.start, c.end), c.text, "{c:?}");
+        for e in &c.entities {
+            assert_eq!(slice(e.start, e.end), e.text, "{e:?}");
+            assert!(c.start <= e.start && e.end <= c.end, "{e:?} outside {c:?}");
+        }
+        assert!((0.0..=1.0).contains(&c.checkworthiness));
+    }
+    assert!(rec.claims.iter().flat_map(|c| &c.entities).any(|e| e.text == "Xi Jinping" && e.kind == "person"));
+    assert!(rec.claims.iter().flat_map(|c| &c.entities).any(|e| e.text == "World Bank" && e.kind == "organization"));
+}
+
+#[test]
+fn seed_claim_features() {
+    let path = std::path::Path::new("../shared/seed/000_df037e6e29c2adaf.txt");
+    let Ok(text) = std::fs::read_to_string(path) else {
+        eprintln!("skipped: ../shared is not beside the checkout");
+        return;
+    };
+    let rules = RuleSet::builtin();
+    let doc = claimex::ingest::Document { id: "seed".into(), text, ..Default::default() };
+    let rec = claimex::extract(&doc, &rules);
+    let sentence_of = |key: &str| rec.sentences.iter().find(|s| s.text.contains(key)).unwrap_or_else(|| panic!("{key}")).id.clone();
+    let claims_of = |key: &str| {
+        let sid = sentence_of(key);
+        rec.claims.iter().filter(|c| c.sentence_id == sid).collect::<Vec<_>>()
+    };
+    let has = |key: &str, ty: &str| claims_of(key).iter().any(|c| c.types.iter().any(|t| t == ty));
+    assert!(has("it only has 26 formal members", "quantity"));
+    assert!(has("it is unlikely that most of the current observers will apply", "prediction"));
+    assert!(
+        claims_of("it is unlikely that most of the current observers will apply")
+            .iter()
+            .any(|c| c.hedge_cues.contains(&"unlikely".to_string()))
+    );
+    assert!(!claims_of("it is unlikely that most of the current observers will apply").iter().any(|c| c.negated));
+    assert!(has("The NASC is defined as", "definition"));
+    assert!(claims_of("So far, Japan and the US have not agreed").iter().any(|c| c.negated));
+    assert!(has("is questionable because of his failure", "evaluation") && has("is questionable because of his failure", "causal"));
+    assert!(claims_of("makes one wonder if China has completely departed").iter().any(|c| c.hedged));
+    assert!(!claims_of("President Obama had visited Tokyo in April").iter().any(|c| c.hedged));
+    assert!(has("President Obama had visited Tokyo in April", "event"));
+    let non_body: Vec<String> =
+        rec.sentences.iter().filter(|s| s.block != "body" && s.block != "list_item").map(|s| s.id.clone()).collect();
+    assert!(rec.claims.iter().all(|c| !non_body.contains(&c.sentence_id)));
+}
