@@ -16,8 +16,12 @@ for t in "${targets[@]}"; do
   mkdir -p "$dir"
   case $t in
     rules)
+      # The first line's length picks the file the rest becomes (see fuzz_targets/rules.rs).
       for f in rules/*/*.toml; do { echo; cat "$f"; } > "$dir/seed-$(basename "$f")"; done
       for f in rules/lexicons/*.txt; do { echo x; cat "$f"; } > "$dir/seed-lexicon-$(basename "$f")"; done
+      { echo xx; cat rules/lexicons/abbreviations.txt; } > "$dir/seed-abbreviations"
+      { echo xxx; cat rules/lexicons/quote_marks.txt; } > "$dir/seed-quote-marks"
+      { echo xxxx; cat rules/lexicons/reporting_verbs.txt; } > "$dir/seed-reporting-verbs"
       ;;
     readers) cp tests/hostile/* "$dir/" ;;
     *)

@@ -67,7 +67,12 @@ impl OffsetMap {
     /// original character behind the last clean character.
     pub fn orig_range(&self, clean: &str, orig: &str, r: Range<usize>) -> Range<usize> {
         if r.start >= r.end {
-            let s = self.orig(r.start).min(orig.len());
+            let mut s = self.orig(r.start).min(orig.len());
+            // Just after a synthetic space that stands for a wider character (a no-break
+            // space, U+3000), the map points inside that character (found by fuzzing).
+            while !orig.is_char_boundary(s) {
+                s += 1;
+            }
             return s..s;
         }
         let start = self.orig(r.start);

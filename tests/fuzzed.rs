@@ -40,3 +40,27 @@ fn fuzz_hyphen_join_after_an_empty_line_reversed_its_range() {
         "Windodows line ends\0\0.\r\nA *\n\n\n**\n***___[***\narajan\nw.s lei.\r\n\n*\n*___***\narajan.\n\nAboie- \n*___***\nws leiinndow",
     );
 }
+
+/// normalize: an empty line range (a line of emphasis marks only) right after a synthetic
+/// space standing for a no-break space mapped into the middle of that two-byte character.
+#[test]
+fn fuzz_empty_range_after_a_no_break_space_mapped_inside_it() {
+    for text in ["a\u{a0}\n**\nb", "a \u{3000}\n***\n\nb.", "**\n\n\u{a0}\0\u{11}e cut%%%%****%%\u{4}%%%)%%%*%%**\0\0**\n**"] {
+        let n = claimex::normalize::normalize(text);
+        for p in &n.paragraphs {
+            for r in std::iter::once(&p.range).chain(&p.lines) {
+                let o = n.map.orig_range(&n.clean, text, r.clone());
+                assert!(text.is_char_boundary(o.start) && text.is_char_boundary(o.end), "{r:?} -> {o:?} in {text:?}");
+            }
+        }
+        keeps_promises(text);
+    }
+    let crash = " \t\n\r\n*\n\n**\n\n***_\0\0\0\0__***\n\n#######\n\n#\n\n# \n\n## ##\n\n*******************************  \0\0\0\0\0\0\0********\u{7}\u{2}\0\0\0\0\0\0***\n**_***\n\n\u{a0}\0\u{11}e cut%%%%************************%%\u{4}%%%)%%%*%%********%******\0\0**\n**";
+    let n = claimex::normalize::normalize(crash);
+    for p in &n.paragraphs {
+        for r in std::iter::once(&p.range).chain(&p.lines) {
+            let o = n.map.orig_range(&n.clean, crash, r.clone());
+            assert!(crash.is_char_boundary(o.start) && crash.is_char_boundary(o.end), "{r:?} -> {o:?}");
+        }
+    }
+}

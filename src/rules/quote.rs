@@ -75,6 +75,11 @@ impl QuoteMarks {
         self.marks.iter().find(|m| s.ends_with(m.as_str())).map(String::as_str)
     }
 
+    /// Byte length of the longest mark.
+    pub fn longest(&self) -> usize {
+        self.marks.first().map_or(0, String::len)
+    }
+
     /// Whether `c` is (the first character of) any quotation mark of the table.
     pub fn is_mark(&self, c: char) -> bool {
         self.firsts.binary_search(&c).is_ok()

@@ -56,6 +56,9 @@ struct Cand {
 
 /// Find the attributions of a document and link quotations to them.
 pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
+    // The quotation lookups below search by position: the scanner gives top-level
+    // quotations, in order and disjoint.
+    debug_assert!(quotes.windows(2).all(|w| w[0].range.end <= w[1].range.start), "quotations out of order");
     let hits = ctx.rules.cues.find(ctx.text);
     let mut cands: Vec<Cand> = Vec::new();
     let mut hi = 0;
@@ -169,10 +172,11 @@ fn window(text: &str, s: Range<usize>, cue: &Range<usize>) -> Range<usize> {
     a..b
 }
 
-/// Indexes of the quotations (sorted, not overlapping) that may overlap `r` with their marks.
-fn quotes_near(quotes: &[QuoteTag], r: &Range<usize>) -> Range<usize> {
-    let lo = quotes.partition_point(|q| q.range.end + 4 <= r.start);
-    let hi = quotes.partition_point(|q| q.range.start < r.end + 4);
+/// Indexes of the quotations (sorted, not overlapping) that may overlap `r` with their
+/// marks, the longest of which is `slack` bytes.
+fn quotes_near(quotes: &[QuoteTag], r: &Range<usize>, slack: usize) -> Range<usize> {
+    let lo = quotes.partition_point(|q| q.range.end + slack <= r.start);
+    let hi = quotes.partition_point(|q| q.range.start < r.end + slack);
     lo..hi.max(lo)
 }
 
@@ -375,7 +379,7 @@ fn apply(
     let marks = &ctx.rules.quote_marks;
     if marks.mark_before(&text[..content.end]).is_some()
         && !text[content.clone()].ends_with(|c: char| c.is_alphanumeric())
-        && !quotes[quotes_near(quotes, &content)].iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
+        && !quotes[quotes_near(quotes, &content, marks.longest())].iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
     {
         return None;
     }
@@ -591,7 +595,7 @@ fn with_marks(text: &str, r: Range<usize>, marks: &QuoteMarks) -> Range<usize> {
 
 /// Widen a content that cuts a quotation to the whole quotation with its marks.
 fn widen_to_quotes(text: &str, mut c: Range<usize>, quotes: &[QuoteTag], marks: &QuoteMarks) -> Range<usize> {
-    for q in &quotes[quotes_near(quotes, &c)] {
+    for q in &quotes[quotes_near(quotes, &c, marks.longest())] {
         let m = with_marks(text, q.range.clone(), marks);
         if m.start < c.end && c.start < m.end && (m.start < c.start || m.end > c.end) {
             // only when the content begins or ends inside the quotation
@@ -756,7 +760,7 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
             let between = [Some(c.cue.clone()), c.source.clone(), frame];
             content_kind(ctx.text, &c.content, &between, quotes, &ctx.rules.quote_marks)
         });
-        let near = quotes_near(quotes, &c.content);
+        let near = quotes_near(quotes, &c.content, ctx.rules.quote_marks.longest());
         for (qi, q) in quotes.iter_mut().enumerate().skip(near.start).take(near.len()) {
             if q.range.start >= c.content.start && q.range.end <= c.content.end && q.attribution.is_none() {
                 q.attribution = Some(ai);
@@ -794,7 +798,7 @@ fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<Attri
 /// direct when the content is quotations only (the cue and source of a split quotation
 /// aside), mixed when it holds one, else indirect.
 fn content_kind(text: &str, c: &Range<usize>, skip: &[Option<Range<usize>>], quotes: &[QuoteTag], marks: &QuoteMarks) -> String {
-    let mut cover: Vec<Range<usize>> = quotes[quotes_near(quotes, c)]
+    let mut cover: Vec<Range<usize>> = quotes[quotes_near(quotes, c, marks.longest())]
         .iter()
         .map(|q| with_marks(text, q.range.clone(), marks))
         .filter(|m| m.start >= c.start && m.end <= c.end)
