@@ -110,7 +110,12 @@ impl CueLexicon {
                 continue;
             }
             if !POS.contains(&e.fields[2].as_str()) {
-                errors.push(RuleError::at(&lx.path, src, at(), format!("unknown pos `{}`; expected one of {}", e.fields[2], POS.join(", "))));
+                errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at(),
+                    format!("unknown pos `{}`; expected one of {}", e.fields[2], POS.join(", ")),
+                ));
                 continue;
             }
             let form = e.text.to_lowercase();

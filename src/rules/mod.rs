@@ -537,7 +537,12 @@ impl Ctx<'_> {
     /// Expand a spanned pattern, rewrite it with `rewrite` (if any) and compile it once.
     /// Should the rewritten pattern not compile, the pattern as written is compiled, and
     /// its error, if any, reported.
-    pub fn compile_pattern_with(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>, rewrite: Option<fn(&str) -> String>) -> Option<regex::Regex> {
+    pub fn compile_pattern_with(
+        &self,
+        p: &Spanned<String>,
+        errors: &mut Vec<RuleError>,
+        rewrite: Option<fn(&str) -> String>,
+    ) -> Option<regex::Regex> {
         let expanded = match expand_lexicons(p.get_ref(), self.lexicons) {
             Ok(s) => s,
             Err(m) => {
