@@ -75,9 +75,18 @@ impl OffsetMap {
             }
             return s..s;
         }
-        let start = self.orig(r.start);
+        // A synthetic space standing for a wider character (a no-break space, U+0085) maps
+        // into that character: both ends are taken back to its start (found by fuzzing).
+        let back = |mut i: usize| {
+            i = i.min(orig.len());
+            while !orig.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = back(self.orig(r.start));
         let last = clean[..r.end].char_indices().next_back().map_or(r.start, |(i, _)| i);
-        let last_orig = self.orig(last).min(orig.len());
+        let last_orig = back(self.orig(last));
         let end = last_orig + orig[last_orig..].chars().next().map_or(0, char::len_utf8);
         start..end.max(start)
     }

@@ -41,6 +41,25 @@ fn fuzz_hyphen_join_after_an_empty_line_reversed_its_range() {
     );
 }
 
+/// normalize: a line of emphasis marks after a next-line character (U+0085, two bytes,
+/// cleaned to a space) at the start of a line: the end of its range mapped into the middle
+/// of that character, and slicing the original there panicked.
+#[test]
+fn fuzz_line_after_a_next_line_character_mapped_inside_it() {
+    for text in ["`\n\u{85}_*\n# .", "a\n\u{85}**\nb.", "x \u{85}\u{a0}_\n\n# Title\n"] {
+        let n = claimex::normalize::normalize(text);
+        for p in &n.paragraphs {
+            for r in std::iter::once(&p.range).chain(&p.lines) {
+                let o = n.map.orig_range(&n.clean, text, r.clone());
+                assert!(o.start <= o.end && text.is_char_boundary(o.start) && text.is_char_boundary(o.end), "{r:?} -> {o:?} in {text:?}");
+            }
+        }
+        keeps_promises(text);
+    }
+    let crash = std::fs::read("tests/data/fuzzed/normalize-next-line-char.txt").unwrap();
+    keeps_promises(std::str::from_utf8(&crash).unwrap());
+}
+
 /// normalize: an empty line range (a line of emphasis marks only) right after a synthetic
 /// space standing for a no-break space mapped into the middle of that two-byte character.
 #[test]

@@ -90,12 +90,12 @@ impl CueLexicon {
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         let mut out = CueLexicon::default();
         for e in &lx.entries {
-            let at = super::lexicon::line_offset(src, e.line);
+            let at = || super::lexicon::line_offset(src, e.line);
             if e.fields.len() != 3 {
                 errors.push(RuleError::at(
                     &lx.path,
                     src,
-                    at,
+                    at(),
                     format!("expected `form | lemma | class | pos`, found {} field(s) after the form", e.fields.len()),
                 ));
                 continue;
@@ -104,13 +104,18 @@ impl CueLexicon {
                 errors.push(RuleError::at(
                     &lx.path,
                     src,
-                    at,
+                    at(),
                     format!("unknown class `{}`; expected one of {}", e.fields[1], CLASSES.join(", ")),
                 ));
                 continue;
             }
             if !POS.contains(&e.fields[2].as_str()) {
-                errors.push(RuleError::at(&lx.path, src, at, format!("unknown pos `{}`; expected one of {}", e.fields[2], POS.join(", "))));
+                errors.push(RuleError::at(
+                    &lx.path,
+                    src,
+                    at(),
+                    format!("unknown pos `{}`; expected one of {}", e.fields[2], POS.join(", ")),
+                ));
                 continue;
             }
             let form = e.text.to_lowercase();

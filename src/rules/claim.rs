@@ -261,20 +261,20 @@ impl ClaimRules {
 
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
-        let unless = raw.unless.as_ref().and_then(|u| ctx.compile_pattern(u, errors)).map(ascii_boundaries);
+        let unless = raw.unless.as_ref().and_then(|u| compile_ascii(ctx, u, errors));
         if raw.unless.is_some() && unless.is_none() {
             return;
         }
         match raw.kind.get_ref().as_str() {
             "claim_type" => {
-                let regex = ctx.regex(raw, errors).map(ascii_boundaries);
+                let regex = regex_ascii(ctx, raw, errors);
                 let t = ctx.choice(raw, &raw.claim_type, "type", RULE_TYPES, errors);
                 if let (Some(regex), Some(claim_type)) = (regex, t) {
                     self.types.push(TypeRule { rule, claim_type, regex, unless });
                 }
             }
             "claim_cue" => {
-                let regex = ctx.regex(raw, errors).map(ascii_boundaries);
+                let regex = regex_ascii(ctx, raw, errors);
                 let kind = ctx.choice(raw, &raw.cue, "cue", CUE_KINDS, errors).map(|k| match k.as_str() {
                     "hedge" => CueKind::Hedge,
                     "booster" => CueKind::Booster,
@@ -303,12 +303,12 @@ impl ClaimRules {
                 }
             }
             "not_claim" => {
-                if let Some(regex) = ctx.regex(raw, errors).map(ascii_boundaries) {
+                if let Some(regex) = regex_ascii(ctx, raw, errors) {
                     self.not_claims.push(NotClaimRule { rule, regex, unless });
                 }
             }
             "claim_clause" => {
-                let regex = ctx.regex(raw, errors).map(ascii_boundaries);
+                let regex = regex_ascii(ctx, raw, errors);
                 let kind = ctx.choice(raw, &raw.clause, "clause", &["sentence", "split", "frame"], errors).map(|k| match k.as_str() {
                     "sentence" => ClauseKind::Sentence,
                     "split" => ClauseKind::Split,
@@ -342,7 +342,7 @@ impl ClaimRules {
             None => None,
         };
         let regex = match &raw.pattern {
-            Some(p) => match ctx.compile_pattern(p, errors).map(ascii_boundaries) {
+            Some(p) => match compile_ascii(ctx, p, errors) {
                 Some(r) => Some(r),
                 None => return,
             },
@@ -382,9 +382,25 @@ impl ClaimRules {
 /// boundary differs only next to a non-ASCII letter (`\bich\b` would match in `Zürich`),
 /// which English claim rules do not rely on.
 pub fn ascii_boundaries(regex: Regex) -> Regex {
-    let p = regex.as_str();
+    let out = ascii_pattern(regex.as_str());
+    regex::RegexBuilder::new(&out).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build().unwrap_or(regex)
+}
+
+/// Compile a rule's `pattern` with ASCII word boundaries, once.
+fn regex_ascii(ctx: &Ctx, raw: &RawRule, errors: &mut Vec<RuleError>) -> Option<Regex> {
+    let Some(p) = &raw.pattern else { return ctx.regex(raw, errors) };
+    compile_ascii(ctx, p, errors)
+}
+
+/// Compile a spanned pattern with ASCII word boundaries, once.
+fn compile_ascii(ctx: &Ctx, p: &toml::Spanned<String>, errors: &mut Vec<RuleError>) -> Option<Regex> {
+    ctx.compile_pattern_with(p, errors, Some(ascii_pattern))
+}
+
+/// `p` with its word boundaries made ASCII (see [`ascii_boundaries`]).
+pub fn ascii_pattern(p: &str) -> String {
     if !p.contains("\\b") && !p.contains("\\B") {
-        return regex;
+        return p.to_string();
     }
     let mut out = String::with_capacity(p.len() + 32);
     let mut chars = p.chars();
@@ -414,7 +430,7 @@ pub fn ascii_boundaries(regex: Regex) -> Regex {
             _ => out.push(c),
         }
     }
-    regex::RegexBuilder::new(&out).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build().unwrap_or(regex)
+    out
 }
 
 /// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when

@@ -76,18 +76,18 @@ impl Lexicon {
     pub fn check_fields(&self, src: &str, n: usize, allowed: Option<&[&str]>) -> Vec<RuleError> {
         let mut errors = Vec::new();
         for e in &self.entries {
-            let at = line_offset(src, e.line);
+            let at = || line_offset(src, e.line);
             if e.fields.len() != n {
                 errors.push(RuleError::at(
                     &self.path,
                     src,
-                    at,
+                    at(),
                     format!("expected {} field(s) after the entry, found {}", n, e.fields.len()),
                 ));
             } else if let (Some(allowed), Some(f)) = (allowed, e.fields.first())
                 && !allowed.contains(&f.as_str())
             {
-                errors.push(RuleError::at(&self.path, src, at, format!("unknown class `{f}`; expected one of {}", allowed.join(", "))));
+                errors.push(RuleError::at(&self.path, src, at(), format!("unknown class `{f}`; expected one of {}", allowed.join(", "))));
             }
         }
         errors

@@ -531,6 +531,18 @@ impl Ctx<'_> {
 
     /// Expand and compile a spanned pattern.
     pub fn compile_pattern(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+        self.compile_pattern_with(p, errors, None)
+    }
+
+    /// Expand a spanned pattern, rewrite it with `rewrite` (if any) and compile it once.
+    /// Should the rewritten pattern not compile, the pattern as written is compiled, and
+    /// its error, if any, reported.
+    pub fn compile_pattern_with(
+        &self,
+        p: &Spanned<String>,
+        errors: &mut Vec<RuleError>,
+        rewrite: Option<fn(&str) -> String>,
+    ) -> Option<regex::Regex> {
         let expanded = match expand_lexicons(p.get_ref(), self.lexicons) {
             Ok(s) => s,
             Err(m) => {
@@ -538,6 +550,11 @@ impl Ctx<'_> {
                 return None;
             }
         };
+        if let Some(rewritten) = rewrite.map(|f| f(&expanded)).filter(|r| *r != expanded)
+            && let Ok(r) = regex::RegexBuilder::new(&rewritten).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build()
+        {
+            return Some(r);
+        }
         match regex::RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build() {
             Ok(r) => Some(r),
             Err(e) => {

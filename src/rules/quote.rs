@@ -42,7 +42,7 @@ impl QuoteMarks {
         let src = files.get("lexicons/quote_marks.txt").map(String::as_str).unwrap_or("");
         let mut pairs = Vec::new();
         for e in &lx.entries {
-            let at = super::lexicon::line_offset(src, e.line);
+            let at = || super::lexicon::line_offset(src, e.line);
             let ok = |s: &str| (1..=2).contains(&s.chars().count()) && !s.chars().any(char::is_alphanumeric);
             match (e.fields.first(), e.fields.get(1).map(String::as_str)) {
                 (Some(close), Some(level @ ("double" | "single"))) if e.fields.len() == 2 && ok(&e.text) && ok(close) => {
@@ -51,7 +51,7 @@ impl QuoteMarks {
                 _ => errors.push(RuleError::at(
                     &lx.path,
                     src,
-                    at,
+                    at(),
                     "expected `opening | closing | double|single`, one or two characters per mark",
                 )),
             }

@@ -379,7 +379,9 @@ fn apply(
     let marks = &ctx.rules.quote_marks;
     if marks.mark_before(&text[..content.end]).is_some()
         && !text[content.clone()].ends_with(|c: char| c.is_alphanumeric())
-        && !quotes[quotes_near(quotes, &content, marks.longest())].iter().any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
+        && !quotes[quotes_near(quotes, &content, marks.longest())]
+            .iter()
+            .any(|q| with_marks(text, q.range.clone(), marks).end == content.end)
     {
         return None;
     }
