@@ -5,7 +5,9 @@
 //!   optional `unless` pattern vetoes matches it overlaps (`will` but not `political will`).
 //! - `claim_cue` — a patterned hedge (with a certainty `level`), booster or negation, for
 //!   what a plain word list cannot say (`some … say`, `have yet to`, `n't`). Single words
-//!   and fixed phrases live in the cue lexicons ([`super::claim_lexicons`]).
+//!   and fixed phrases live in the cue lexicons ([`super::claim_lexicons`]). `cue =
+//!   "exception"` is the patterned form of `cue_exceptions.txt`: the lexicon cues inside its
+//!   match are none (`some` in `some 40,000`).
 //! - `not_claim` — a sentence that is no claim at all (questions, greetings, imperatives).
 //! - `claim_clause` — `clause = "sentence"`: what a sentence must match to be a claim;
 //!   `clause = "split"`: where a sentence splits into separate claims; `clause = "frame"`:
@@ -35,7 +37,7 @@ pub const CLAIM_TYPES: &[&str] =
 /// type of a claim no rule typed).
 pub const RULE_TYPES: &[&str] = &["quantity", "event", "prediction", "causal", "comparison", "definition", "evaluation", "rule"];
 /// Cue kinds of `claim_cue` rules.
-pub const CUE_KINDS: &[&str] = &["hedge", "booster", "negation"];
+pub const CUE_KINDS: &[&str] = &["hedge", "booster", "negation", "exception"];
 /// Certainty levels of hedges, from least to most certain.
 pub const LEVELS: &[&str] = &["low", "medium", "high"];
 /// Entity kinds (SPEC §3).
@@ -278,6 +280,7 @@ impl ClaimRules {
                 let kind = ctx.choice(raw, &raw.cue, "cue", CUE_KINDS, errors).map(|k| match k.as_str() {
                     "hedge" => CueKind::Hedge,
                     "booster" => CueKind::Booster,
+                    "exception" => CueKind::Exception,
                     _ => CueKind::Negation,
                 });
                 let level = match (&raw.level, kind) {

@@ -4,7 +4,7 @@
 //! Aho-Corasick scan, see [`crate::rules::claim_lexicons`]) and the `claim_cue` rules
 //! (patterns such as `some … say` or `have yet to`, one `RegexSet` scan, then only the rules
 //! that matched run). A lexicon cue inside a rule's cue of the same kind is dropped, so a
-//! cue is reported once. The claim tagger then gives each cue to the claim whose clause
+//! cue is reported once; one inside an exception rule's match (`some 40,000`) is no cue. The claim tagger then gives each cue to the claim whose clause
 //! holds it: that is the cue's scope.
 
 use std::ops::Range;
@@ -52,15 +52,17 @@ pub fn find(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict]) ->
         }
     }
     if !from_rules.is_empty() {
-        // Drop lexicon cues inside a rule's cue of the same kind: rule cues sorted by start,
-        // each lexicon cue checked against those that start before it (bounded look-back).
+        // Drop lexicon cues inside a rule's cue of the same kind, or inside an exception
+        // rule's match: rule cues sorted by start, each lexicon cue checked against those that
+        // start before it (bounded look-back).
         from_rules.sort_by_key(|r| (r.range.start, std::cmp::Reverse(r.range.end)));
         found.retain(|l| {
             let upto = from_rules.partition_point(|r| r.range.start <= l.range.start);
             !from_rules[upto.saturating_sub(LOOK_BACK)..upto]
                 .iter()
-                .any(|r| r.kind == l.kind && r.range.start <= l.range.start && l.range.end <= r.range.end)
+                .any(|r| (r.kind == l.kind || r.kind == CueKind::Exception) && r.range.start <= l.range.start && l.range.end <= r.range.end)
         });
+        from_rules.retain(|r| r.kind != CueKind::Exception);
     }
     found.extend(from_rules);
     found.sort_by_key(|m| (m.range.start, std::cmp::Reverse(m.range.end), m.rule));

@@ -8,7 +8,7 @@
 //! | kind | positive example | counterexample |
 //! |---|---|---|
 //! | `claim_type` | span matched; a claim of the text has the type and names the rule | no match |
-//! | `claim_cue` | span matched; a claim is hedged / boosted / negated by it | no match |
+//! | `claim_cue` | span matched; a claim is hedged / boosted / negated by it (exception: by no cue inside it) | no match |
 //! | `not_claim` | span matched; the text yields no claim | no match |
 //! | `claim_clause` sentence | the text is one claim | the rule does not take it |
 //! | `claim_clause` split | the text is cut, one claim is the span | the text stays whole |
@@ -90,13 +90,21 @@ pub fn check_example(rules: &RuleSet, rule: usize, text: &str, span: Option<&str
         }
     } else if let Some(r) = cr.cues.iter().find(|r| r.rule == rule) {
         let want = span.map(cue_text);
-        let ok = claims.iter().any(|c| match r.kind {
-            CueKind::Hedge => c.hedged && want.as_ref().is_none_or(|w| c.hedge_cues.contains(w)),
-            CueKind::Booster => want.as_ref().map_or(!c.boosters.is_empty(), |w| c.boosters.contains(w)),
-            _ => c.negated,
-        });
+        // An exception: there is a claim, and none carries a cue from inside the span.
+        let inside = |c: &ClaimRecord| {
+            let span = want.as_deref().unwrap_or_default();
+            c.hedge_cues.iter().chain(&c.boosters).any(|h| span.contains(h.as_str()))
+        };
+        let ok = match r.kind {
+            CueKind::Exception => !claims.is_empty() && !claims.iter().any(inside),
+            kind => claims.iter().any(|c| match kind {
+                CueKind::Hedge => c.hedged && want.as_ref().is_none_or(|w| c.hedge_cues.contains(w)),
+                CueKind::Booster => want.as_ref().map_or(!c.boosters.is_empty(), |w| c.boosters.contains(w)),
+                _ => c.negated,
+            }),
+        };
         if !ok {
-            return Err(format!("no claim carries the cue; claims: {}", describe()));
+            return Err(format!("no claim carries the cue (an exception: a claim still does); claims: {}", describe()));
         }
     } else if cr.not_claims.iter().any(|r| r.rule == rule) {
         if !claims.is_empty() {
