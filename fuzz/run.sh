@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the fuzz targets one after the other, each for SECONDS (default 600), at the lowest
 # CPU priority, seeded from tests/hostile/, fixtures/ and rules/. Not part of CI.
-#   fuzz/run.sh [SECONDS] [TARGET...]        targets: extract normalize segment readers rules
+#   fuzz/run.sh [SECONDS] [TARGET...]        targets: extract normalize segment quotes readers rules
 # cargo-fuzz needs nightly features; on a stable toolchain RUSTC_BOOTSTRAP=1 enables them.
 # Findings land in fuzz/artifacts/TARGET/; each becomes a regression test in tests/fuzzed.rs.
 set -euo pipefail
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-600}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -eq 0 ] && targets=(extract normalize segment readers rules)
+[ ${#targets[@]} -eq 0 ] && targets=(extract normalize segment quotes readers rules)
 mkdir -p fuzz/logs
 for t in "${targets[@]}"; do
   dir=fuzz/corpus/$t
