@@ -113,6 +113,24 @@ fn a_vague_source_or_hedging_cue_hedges_the_content() {
 }
 
 #[test]
+fn modals_hedge_only_when_epistemic_and_approximations_are_no_weasels() {
+    let hedged = |t: &str| claims_with(t, &[]).iter().any(|c| c.hedged);
+    // `may` and `could` of permission, ability or general possibility are no hedges ...
+    assert!(!hedged("Players may bid two to four points."));
+    assert!(!hedged("He could not swim across the river."));
+    // ... their epistemic uses are.
+    assert!(hedged("The fire may have been started by a cigarette."));
+    assert!(hedged("The plant could close soon."));
+    assert!(hedged("Spring planting could be delayed."));
+    // A named person's belief is an attribution; the speaker's own is a hedge.
+    assert!(!hedged("Smith believes the plan failed."));
+    assert!(hedged("I think the plan failed."));
+    // `some` before a number approximates; before people it is a vague source.
+    assert!(!hedged("The council receives some 16,000 requests a year."));
+    assert!(hedged("Some people left the town."));
+}
+
+#[test]
 fn negation_scope_follows_the_clause() {
     let t = "The spokesman did not deny that the talks had failed.";
     let claims = claims_with(t, &[att(t, Some("The spokesman"), "deny", "the talks had failed")]);
