@@ -158,6 +158,18 @@ impl Builder {
         self.next_orig = usize::MAX;
     }
 
+    /// Drop the last clean character, and any anchor at or past it: a later anchor at the
+    /// same clean offset must not share it with a stale one (found by fuzzing: a character
+    /// after a dropped hyphen mapped back to the hyphen).
+    fn pop(&mut self) {
+        self.clean.pop();
+        let len = self.clean.len();
+        while self.anchors.last().is_some_and(|&(c, _)| c >= len) {
+            self.anchors.pop();
+        }
+        self.next_orig = usize::MAX;
+    }
+
     fn ends_with_space(&self) -> bool {
         self.clean.is_empty() || self.clean.ends_with(' ') || self.clean.ends_with('\n')
     }
@@ -204,8 +216,7 @@ pub fn normalize(text: &str) -> Normalized {
                     && prev[..prev.len() - 1].chars().next_back().is_some_and(char::is_lowercase)
                     && content.chars().next().is_some_and(char::is_lowercase);
                 if hyphen_join {
-                    b.clean.pop();
-                    b.next_orig = usize::MAX;
+                    b.pop();
                     // The hyphen ended the previous non-empty line's range; lines after it
                     // that came out empty (emphasis marks only) sit past it too (both found
                     // by fuzzing).
@@ -221,8 +232,7 @@ pub fn normalize(text: &str) -> Normalized {
             push_inline(&mut b, text, line.range.start, content);
             // Trailing spaces left by emphasis removal.
             while b.clean.len() > line_start && b.clean.ends_with(' ') {
-                b.clean.pop();
-                b.next_orig = usize::MAX;
+                b.pop();
             }
             lines.push(line_start..b.clean.len());
         }

@@ -41,6 +41,23 @@ fn fuzz_hyphen_join_after_an_empty_line_reversed_its_range() {
     );
 }
 
+/// normalize: a word hyphenated across lone-CR line ends, its second line a hyphen and
+/// emphasis marks: the dropped hyphen's anchor stayed in the offset map, and the next
+/// character (`o`) mapped back to the hyphen.
+#[test]
+fn fuzz_character_after_a_dropped_hyphen_mapped_to_the_hyphen() {
+    for text in ["*\nn*_\t**n-\rn-_\t**_\t*_\t\ro\n", "a-\nb-**\nc d.\n", "word-\r\nnext-  \r\nline.\n"] {
+        let n = claimex::normalize::normalize(text);
+        for (i, c) in n.clean.char_indices() {
+            if c != ' ' && c != '\n' {
+                let o = n.map.orig(i);
+                assert_eq!(text.get(o..).and_then(|s| s.chars().next()), Some(c), "clean {i} -> orig {o} in {text:?}");
+            }
+        }
+        keeps_promises(text);
+    }
+}
+
 /// normalize: a line of emphasis marks after a next-line character (U+0085, two bytes,
 /// cleaned to a space) at the start of a line: the end of its range mapped into the middle
 /// of that character, and slicing the original there panicked.
