@@ -1,0 +1,79 @@
+//! The annotated sets in `../shared/gold` against the bars the issues set, scored by
+//! `../shared/tools/score.py` (the reference scorers). Each set is read in place, extracted
+//! by the binary, and scored; every document must come back without an error. Skips,
+//! saying so, when `../shared` is not beside the checkout.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SCORER: &str = "../shared/tools/score.py";
+
+/// Extract `gold` into a fresh directory; the path of its documents.jsonl.
+fn extract(gold: &str, tag: &str) -> Option<PathBuf> {
+    if !Path::new(gold).exists() {
+        eprintln!("skipping: {gold} not found (../shared is not beside the checkout)");
+        return None;
+    }
+    let out = std::env::temp_dir().join(format!("claimex-gold-{tag}-{}", std::process::id()));
+    let status = Command::new(env!("CARGO_BIN_EXE_claimex"))
+        .args(["extract", "-q", "--format", "jsonl", gold, "-o"])
+        .arg(&out)
+        .status()
+        .expect("run claimex");
+    assert!(status.success(), "claimex extract {gold} failed: {status}");
+    let pred = out.join("documents.jsonl");
+    // No document fails, none is lost.
+    let lines = |p: &Path| std::fs::read_to_string(p).unwrap().lines().filter(|l| !l.trim().is_empty()).count();
+    assert_eq!(lines(&pred), lines(Path::new(gold)), "{gold}: a document is missing from the output");
+    for line in std::fs::read_to_string(&pred).unwrap().lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{gold}: {}", v["doc_id"]);
+    }
+    Some(pred)
+}
+
+fn score(kind: &str, gold: &str, pred: &Path) -> serde_json::Value {
+    let res = Command::new("python3").args([SCORER, kind, "--json", "--gold", gold, "--pred"]).arg(pred).output().expect("run python3");
+    assert!(res.status.success(), "score.py {kind} failed: {}", String::from_utf8_lossy(&res.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&res.stdout).expect("scorer prints JSON");
+    eprintln!("{kind} {gold}: {v}");
+    v
+}
+
+fn f1(v: &serde_json::Value, key: &str) -> f64 {
+    v[key]["f1"].as_f64().unwrap_or_else(|| panic!("no {key}.f1 in {v}"))
+}
+
+#[test]
+fn polnear_attribution_bar() {
+    let gold = "../shared/gold/polnear_train.jsonl";
+    let Some(pred) = extract(gold, "polnear") else { return };
+    let v = score("attribution", gold, &pred);
+    assert!(f1(&v, "cue") >= 0.65, "cue F1 below 0.65: {v}");
+    assert!(v["recall_on_speech_cues"].as_f64().unwrap() >= 0.88, "speech-cue recall below 0.88: {v}");
+    assert!(f1(&v, "cue+source+content") >= 0.50, "cue+source+content F1 below 0.50: {v}");
+}
+
+#[test]
+fn claimbuster_checkworthiness_bar() {
+    let gold = "../shared/gold/claimbuster_2.5xNCS.jsonl";
+    let Some(pred) = extract(gold, "claimbuster") else { return };
+    let v = score("checkworthy", gold, &pred);
+    assert!(v["ROC_AUC"].as_f64().unwrap() >= 0.85, "ROC AUC below 0.85: {v}");
+}
+
+#[test]
+fn clef_checkworthiness_bar() {
+    let gold = "../shared/gold/clef2019_checkworthiness.jsonl";
+    let Some(pred) = extract(gold, "clef") else { return };
+    let v = score("checkworthy", gold, &pred);
+    assert!(v["MAP"].as_f64().unwrap() >= 0.22, "MAP below 0.22: {v}");
+}
+
+#[test]
+fn wiki_weasel_hedge_bar() {
+    let gold = "../shared/gold/wiki_weasel_train.jsonl";
+    let Some(pred) = extract(gold, "weasel") else { return };
+    let v = score("hedge", gold, &pred);
+    assert!(v["uncertain"]["f1"].as_f64().unwrap() >= 0.62, "hedge F1 below 0.62: {v}");
+}
