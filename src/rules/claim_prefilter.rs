@@ -138,6 +138,21 @@ pub fn word_list(pattern: &str) -> Option<Vec<String>> {
     (word_edges && set.len() <= MAX_LITERALS).then_some(set)
 }
 
+/// The union of `f` over the branches of an alternation, sorted, or `None` when a branch
+/// has none or the union grows past [`MAX_LITERALS`].
+fn union(alts: &[Hir], f: fn(&Hir) -> Option<Vec<String>>) -> Option<Vec<String>> {
+    let mut all = Vec::new();
+    for a in alts {
+        all.extend(f(a)?);
+        if all.len() > MAX_LITERALS {
+            return None;
+        }
+    }
+    all.sort();
+    all.dedup();
+    Some(all)
+}
+
 /// Lower-cased literals one of which every match of `pattern` contains, or `None`.
 pub fn literals(pattern: &str) -> Option<Vec<String>> {
     let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
@@ -162,18 +177,7 @@ fn exact(h: &Hir) -> Option<Vec<String>> {
             Some(e)
         }
         HirKind::Repetition(_) => None,
-        HirKind::Alternation(alts) => {
-            let mut all = Vec::new();
-            for a in alts {
-                all.extend(exact(a)?);
-                if all.len() > MAX_LITERALS {
-                    return None;
-                }
-            }
-            all.sort();
-            all.dedup();
-            Some(all)
-        }
+        HirKind::Alternation(alts) => union(alts, exact),
         HirKind::Concat(items) => {
             let mut acc = vec![String::new()];
             for item in items {
@@ -249,18 +253,7 @@ fn required(h: &Hir) -> Option<Vec<String>> {
     match h.kind() {
         HirKind::Capture(c) => required(&c.sub),
         HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-        HirKind::Alternation(alts) => {
-            let mut all = Vec::new();
-            for a in alts {
-                all.extend(required(a)?);
-                if all.len() > MAX_LITERALS {
-                    return None;
-                }
-            }
-            all.sort();
-            all.dedup();
-            Some(all)
-        }
+        HirKind::Alternation(alts) => union(alts, required),
         HirKind::Concat(items) => {
             let mut best: Option<Vec<String>> = None;
             let mut run: Option<Vec<String>> = None;
