@@ -100,3 +100,13 @@ fn fuzz_empty_range_after_a_no_break_space_mapped_inside_it() {
         }
     }
 }
+
+/// properties (proptest, `hostile_pieces_keep_every_promise`): a single quotation carried
+/// into the next paragraph and closed there was not counted as an open single mark in that
+/// paragraph, and closing it took the count below zero (a subtraction overflow).
+#[test]
+fn proptest_single_quotation_carried_into_a_paragraph_and_closed_there() {
+    keeps_promises("‘.\n\n‘’");
+    let rec = keeps_promises("‘It went on,\n\n‘and on,’ she said.\n");
+    assert!(!rec.quotes.is_empty(), "the carried quotation is found");
+}

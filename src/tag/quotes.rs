@@ -127,6 +127,8 @@ pub fn scan(text: &str, blocks: &[Range<usize>], marks: &QuoteMarks) -> Vec<(Ran
         if let Some(o) = carried.take() {
             // the block opens with the carried quotation's mark: consume it
             i = t.len() - t.trim_start().len() + o.mark.len();
+            // (a carried single mark is open in this block too: counted, as when pushed)
+            singles += usize::from(marks.single(&o.mark));
             stack.push(o);
         }
         let bytes = t.as_bytes();
