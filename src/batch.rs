@@ -3,10 +3,11 @@
 //! A reader thread reads the inputs one after the other and sends their documents in
 //! bounded chunks (at most `chunk_docs` documents or about `chunk_bytes` of text) over a
 //! channel that holds at most one chunk, so reading overlaps with extraction and memory is
-//! bounded by a few chunks, not by the corpus. The calling thread extracts and renders each
-//! chunk in parallel (rayon, in a pool of `--threads` workers; with one thread a plain
-//! serial loop) and writes it in input order before taking the next, so the output is
-//! byte-identical whatever the thread count and the chunk size. The core
+//! bounded by a few chunks, not by the corpus. Each chunk is extracted and rendered in
+//! parallel (rayon, in a pool of `--threads` workers; with one thread a plain serial loop on
+//! the calling thread). With a pool, two chunks are in flight: the calling thread writes
+//! one, in input order, while the workers extract the next. Output is byte-identical
+//! whatever the thread count and the chunk size. The core
 //! [`crate::extract`] never sees a thread.
 //!
 //! After a chunk is written the driver may checkpoint ([`crate::write::Output::checkpoint`]):
@@ -15,10 +16,11 @@
 //! on from there. A document whose extraction panics (a bug) becomes an error record; the
 //! run goes on.
 
+use std::collections::VecDeque;
 use std::io::{self, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, sync_channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -162,7 +164,8 @@ struct Done {
     claims: usize,
     bytes: usize,
     error: Option<String>,
-    rules: Vec<String>,
+    /// Rule ids with how often each fired in the document.
+    rules: Vec<(String, usize)>,
 }
 
 fn failed(e: &DocError, csv: bool) -> Done {
@@ -202,12 +205,15 @@ fn process(item: Item, rules: &RuleSet, csv: bool) -> Done {
             return failed(&e, csv);
         }
     };
-    let mut hits = Vec::new();
-    hits.extend(rec.sentences.iter().flat_map(|s| s.rules.iter().cloned()));
-    hits.extend(rec.quotes.iter().flat_map(|q| q.rules.iter().cloned()));
-    hits.extend(rec.attributions.iter().map(|a| a.rule.clone()));
-    hits.extend(rec.claims.iter().flat_map(|c| c.rules.iter().cloned()));
-    hits.extend(rec.metadata_rules.values().cloned());
+    // rule hits counted here, on the worker, so the writing thread adds one count per rule
+    let mut hits: Vec<&str> = Vec::new();
+    hits.extend(rec.sentences.iter().flat_map(|s| s.rules.iter().map(String::as_str)));
+    hits.extend(rec.quotes.iter().flat_map(|q| q.rules.iter().map(String::as_str)));
+    hits.extend(rec.attributions.iter().map(|a| a.rule.as_str()));
+    hits.extend(rec.claims.iter().flat_map(|c| c.rules.iter().map(String::as_str)));
+    hits.extend(rec.metadata_rules.values().map(String::as_str));
+    hits.sort_unstable();
+    let hits = hits.chunk_by(|a, b| a == b).map(|g| (g[0].to_string(), g.len())).collect();
     Done {
         rendered,
         sentences: rec.sentences.len(),
@@ -250,59 +256,151 @@ pub fn run_resumable(
     if summary.inputs.len() != inputs.len() {
         summary.inputs = inputs.iter().map(|i| InputSummary { path: i.path.display().to_string(), ..Default::default() }).collect();
     }
-    let mut written = skip;
     let total_bytes = inputs.iter().map(|i| if i.is_stdin() { None } else { std::fs::metadata(&i.path).ok().map(|m| m.len()) }).sum();
     let read_bytes = Arc::new(AtomicU64::new(0));
     let (rx, reader) = spawn_reader(inputs.to_vec(), cfg, skip, read_bytes.clone());
-    let mut last_checkpoint = Instant::now();
-    let mut checkpoint_gap = cfg.checkpoint_every;
-    // Progress not yet in a checkpoint. While the input stalls (a slow pipe) the last
-    // chunks are checkpointed when the wait outlasts the gap.
-    let mut dirty = false;
-    loop {
-        let wait = checkpoint_gap.saturating_sub(last_checkpoint.elapsed()).max(Duration::from_millis(1));
-        let chunk = match rx.recv_timeout(if dirty { wait } else { Duration::from_secs(3600) }) {
-            Ok(chunk) => chunk,
-            Err(RecvTimeoutError::Timeout) => {
-                out.checkpoint(written, &summary)?;
-                (dirty, last_checkpoint) = (false, Instant::now());
-                continue;
+    let mut st = Writing {
+        out,
+        summary,
+        written: skip,
+        started,
+        previous_seconds,
+        last_checkpoint: Instant::now(),
+        checkpoint_gap: cfg.checkpoint_every,
+        every: cfg.checkpoint_every,
+        dirty: false,
+        read_bytes,
+        total_bytes,
+        progress,
+    };
+    match &pool {
+        None => {
+            while let Some(chunk) = st.next_chunk(&rx)? {
+                let done = chunk.items.into_iter().map(|(i, it)| (i, process(it, rules, csv))).collect();
+                st.write(done, chunk.finished)?;
             }
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
-        let items = chunk.items;
-        let done: Vec<(usize, Done)> = match &pool {
-            Some(p) => p.install(|| items.into_par_iter().map(|(i, it)| (i, process(it, rules, csv))).collect()),
-            None => items.into_iter().map(|(i, it)| (i, process(it, rules, csv))).collect(),
-        };
-        for (input, d) in done {
-            out.write(&d.rendered)?;
-            written += 1;
-            account(&mut summary, input, d);
         }
-        for (input, sha256) in chunk.finished {
-            summary.inputs[input].sha256 = sha256;
-        }
-        summary.seconds = previous_seconds + started.elapsed().as_secs_f64();
-        dirty = true;
-        if last_checkpoint.elapsed() >= checkpoint_gap {
-            let t = Instant::now();
-            out.checkpoint(written, &summary)?;
-            // A checkpoint that is slow to write (very many inputs) spaces out the next.
-            if !cfg.checkpoint_every.is_zero() {
-                checkpoint_gap = cfg.checkpoint_every.max(t.elapsed() * 20);
+        // Two chunks in flight: while the calling thread writes one, the workers already
+        // extract the next, so neither waits on the other's tail.
+        Some(pool) => pool.in_place_scope(|scope| -> io::Result<()> {
+            let mut pending: VecDeque<Pending> = VecDeque::new();
+            loop {
+                let chunk = if pending.len() >= 2 {
+                    None
+                } else if pending.is_empty() {
+                    match st.next_chunk(&rx)? {
+                        Some(c) => Some(c),
+                        None => break,
+                    }
+                } else {
+                    match rx.try_recv() {
+                        Ok(c) => Some(c),
+                        Err(TryRecvError::Empty) => None,
+                        Err(TryRecvError::Disconnected) => break,
+                    }
+                };
+                match chunk {
+                    Some(chunk) => {
+                        let (tx, done) = sync_channel(1);
+                        let items = chunk.items;
+                        scope.spawn(move |_| {
+                            let out: Vec<(usize, Done)> = items.into_par_iter().map(|(i, it)| (i, process(it, rules, csv))).collect();
+                            let _ = tx.send(out);
+                        });
+                        pending.push_back(Pending { done, finished: chunk.finished });
+                    }
+                    None => {
+                        let p = pending.pop_front().expect("a chunk in flight");
+                        st.write(p.done.recv().map_err(|_| io::Error::other("internal error: a worker died"))?, p.finished)?;
+                    }
+                }
             }
-            (dirty, last_checkpoint) = (false, Instant::now());
-        }
-        let p = Progress { read_bytes: read_bytes.load(Ordering::Relaxed), total_bytes, elapsed: started.elapsed().as_secs_f64() };
-        progress(&summary, &p);
+            for p in pending {
+                st.write(p.done.recv().map_err(|_| io::Error::other("internal error: a worker died"))?, p.finished)?;
+            }
+            Ok(())
+        })?,
     }
+    let mut summary = st.summary;
     // The channel closes when the reader is done, or when it died: tell them apart.
     if reader.join().is_err() {
         return Err(io::Error::other("internal error: the input reader panicked"));
     }
     summary.seconds = previous_seconds + started.elapsed().as_secs_f64();
     Ok(summary)
+}
+
+/// A chunk handed to the workers: its documents' results, once done, and the inputs that
+/// ended after it.
+struct Pending {
+    done: Receiver<Vec<(usize, Done)>>,
+    finished: Vec<(usize, Option<String>)>,
+}
+
+/// The writing side of a run: output, counts, checkpoints and progress, all on the
+/// calling thread.
+struct Writing<'a> {
+    out: &'a mut Output,
+    summary: Summary,
+    written: usize,
+    started: Instant,
+    previous_seconds: f64,
+    last_checkpoint: Instant,
+    checkpoint_gap: Duration,
+    every: Duration,
+    /// Progress not yet in a checkpoint. While the input stalls (a slow pipe) the last
+    /// chunks are checkpointed when the wait outlasts the gap.
+    dirty: bool,
+    read_bytes: Arc<AtomicU64>,
+    total_bytes: Option<u64>,
+    progress: &'a mut dyn FnMut(&Summary, &Progress),
+}
+
+impl Writing<'_> {
+    /// The next chunk read, or `None` when the reader is done; checkpoints while waiting.
+    fn next_chunk(&mut self, rx: &Receiver<Chunk>) -> io::Result<Option<Chunk>> {
+        loop {
+            let wait = self.checkpoint_gap.saturating_sub(self.last_checkpoint.elapsed()).max(Duration::from_millis(1));
+            match rx.recv_timeout(if self.dirty { wait } else { Duration::from_secs(3600) }) {
+                Ok(chunk) => return Ok(Some(chunk)),
+                Err(RecvTimeoutError::Timeout) => {
+                    self.out.checkpoint(self.written, &self.summary)?;
+                    (self.dirty, self.last_checkpoint) = (false, Instant::now());
+                }
+                Err(RecvTimeoutError::Disconnected) => return Ok(None),
+            }
+        }
+    }
+
+    /// Write one chunk's documents in input order, count them, and checkpoint when due.
+    fn write(&mut self, done: Vec<(usize, Done)>, finished: Vec<(usize, Option<String>)>) -> io::Result<()> {
+        for (input, d) in done {
+            self.out.write(&d.rendered)?;
+            self.written += 1;
+            account(&mut self.summary, input, d);
+        }
+        for (input, sha256) in finished {
+            self.summary.inputs[input].sha256 = sha256;
+        }
+        self.summary.seconds = self.previous_seconds + self.started.elapsed().as_secs_f64();
+        self.dirty = true;
+        if self.last_checkpoint.elapsed() >= self.checkpoint_gap {
+            let t = Instant::now();
+            self.out.checkpoint(self.written, &self.summary)?;
+            // A checkpoint that is slow to write (very many inputs) spaces out the next.
+            if !self.every.is_zero() {
+                self.checkpoint_gap = self.every.max(t.elapsed() * 20);
+            }
+            (self.dirty, self.last_checkpoint) = (false, Instant::now());
+        }
+        let p = Progress {
+            read_bytes: self.read_bytes.load(Ordering::Relaxed),
+            total_bytes: self.total_bytes,
+            elapsed: self.started.elapsed().as_secs_f64(),
+        };
+        (self.progress)(&self.summary, &p);
+        Ok(())
+    }
 }
 
 fn account(summary: &mut Summary, input: usize, d: Done) {
@@ -314,8 +412,13 @@ fn account(summary: &mut Summary, input: usize, d: Done) {
     summary.attributions += d.attributions;
     summary.claims += d.claims;
     summary.bytes += d.bytes;
-    for r in d.rules {
-        *summary.rule_hits.entry(r).or_default() += 1;
+    for (r, n) in d.rules {
+        match summary.rule_hits.get_mut(&r) {
+            Some(c) => *c += n,
+            None => {
+                summary.rule_hits.insert(r, n);
+            }
+        }
     }
     if let Some(e) = d.error {
         per.errors += 1;

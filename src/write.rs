@@ -85,100 +85,107 @@ pub struct Rendered {
     pub claims: Vec<u8>,
 }
 
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).expect("serializable")
+/// One CSV row appended to a table's bytes, quoted as the `csv` crate quotes by default
+/// (`QuoteStyle::Necessary`): a field holding a comma, a quote, CR or LF is put in quotes,
+/// with its quotes doubled. Rows end with `\n` (`--excel` turns them into CRLF later).
+/// Written by hand because a `csv::Writer` per document and table cost an 8 KiB buffer and
+/// a string per number.
+struct Row<'a> {
+    out: &'a mut Vec<u8>,
+    first: bool,
 }
 
-fn opt(v: &Option<String>) -> &str {
-    v.as_deref().unwrap_or("")
+impl<'a> Row<'a> {
+    fn new(out: &'a mut Vec<u8>) -> Row<'a> {
+        Row { out, first: true }
+    }
+
+    fn sep(&mut self) {
+        if !std::mem::take(&mut self.first) {
+            self.out.push(b',');
+        }
+    }
+
+    fn field(&mut self, v: &str) -> &mut Self {
+        self.sep();
+        let b = v.as_bytes();
+        if memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some() {
+            self.out.push(b'"');
+            let mut from = 0;
+            for i in memchr::memchr_iter(b'"', b) {
+                self.out.extend_from_slice(&b[from..=i]);
+                self.out.push(b'"');
+                from = i + 1;
+            }
+            self.out.extend_from_slice(&b[from..]);
+            self.out.push(b'"');
+        } else {
+            self.out.extend_from_slice(b);
+        }
+        self
+    }
+
+    /// A field from `Display` (numbers, booleans: never quoted).
+    fn num(&mut self, v: impl std::fmt::Display) -> &mut Self {
+        self.sep();
+        write!(self.out, "{v}").expect("in memory");
+        self
+    }
+
+    /// A field holding `v` as JSON, in `scratch`.
+    fn json<T: serde::Serialize + ?Sized>(&mut self, v: &T, scratch: &mut Vec<u8>) -> &mut Self {
+        scratch.clear();
+        serde_json::to_writer(&mut *scratch, v).expect("serializable");
+        self.field(std::str::from_utf8(scratch).expect("JSON is UTF-8"))
+    }
+
+    fn opt(&mut self, v: &Option<String>) -> &mut Self {
+        self.field(v.as_deref().unwrap_or(""))
+    }
+
+    fn end(&mut self) {
+        self.out.push(b'\n');
+    }
 }
 
 /// Serialize a record; CSV tables only when `csv` is set.
 pub fn render(r: &DocumentRecord, csv: bool) -> Rendered {
-    let mut out = Rendered { jsonl: serde_json::to_vec(r).expect("serializable"), ..Default::default() };
+    let mut out = Rendered { jsonl: Vec::with_capacity(4096), ..Default::default() };
+    serde_json::to_writer(&mut out.jsonl, r).expect("serializable");
     out.jsonl.push(b'\n');
     if !csv {
         return out;
     }
     let d = r.doc_id.as_str();
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+    let mut scratch = Vec::new();
     for s in &r.sentences {
-        w.write_record([d, &s.id, &s.block, &s.paragraph.to_string(), &s.start.to_string(), &s.end.to_string(), &s.text])
-            .expect("in memory");
+        let mut w = Row::new(&mut out.sentences);
+        w.field(d).field(&s.id).field(&s.block).num(s.paragraph).num(s.start).num(s.end).field(&s.text).end();
     }
-    out.sentences = w.into_inner().expect("in memory");
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for q in &r.quotes {
-        w.write_record([
-            d,
-            &q.id,
-            &json(&q.sentence_ids),
-            &q.start.to_string(),
-            &q.end.to_string(),
-            &q.kind,
-            &q.text,
-            opt(&q.speaker),
-            opt(&q.speaker_resolved),
-            opt(&q.attribution_id),
-            &json(&q.rules),
-            opt(&q.note),
-        ])
-        .expect("in memory");
+        let mut w = Row::new(&mut out.quotes);
+        w.field(d).field(&q.id).json(&q.sentence_ids, &mut scratch).num(q.start).num(q.end).field(&q.kind).field(&q.text);
+        w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).json(&q.rules, &mut scratch).opt(&q.note).end();
     }
-    out.quotes = w.into_inner().expect("in memory");
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for a in &r.attributions {
-        let (src, ss, se) = match &a.source {
-            Some(s) => (s.text.as_str(), s.start.to_string(), s.end.to_string()),
-            None => ("", String::new(), String::new()),
+        let mut w = Row::new(&mut out.attributions);
+        w.field(d).field(&a.id).field(&a.sentence_id);
+        match &a.source {
+            Some(s) => w.field(&s.text).num(s.start).num(s.end),
+            None => w.field("").field("").field(""),
         };
-        w.write_record([
-            d,
-            &a.id,
-            &a.sentence_id,
-            src,
-            &ss,
-            &se,
-            opt(&a.source_resolved),
-            &a.source_kind,
-            &a.cue.text,
-            &a.cue.start.to_string(),
-            &a.cue.end.to_string(),
-            &a.cue.lemma,
-            &a.cue.class,
-            &a.content.text,
-            &a.content.start.to_string(),
-            &a.content.end.to_string(),
-            &a.content_kind,
-            opt(&a.hedge),
-            &a.rule,
-        ])
-        .expect("in memory");
+        w.opt(&a.source_resolved).field(&a.source_kind);
+        w.field(&a.cue.text).num(a.cue.start).num(a.cue.end).field(&a.cue.lemma).field(&a.cue.class);
+        w.field(&a.content.text).num(a.content.start).num(a.content.end).field(&a.content_kind);
+        w.opt(&a.hedge).field(&a.rule).end();
     }
-    out.attributions = w.into_inner().expect("in memory");
-    let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
     for c in &r.claims {
-        w.write_record([
-            d,
-            &c.id,
-            &c.sentence_id,
-            &c.start.to_string(),
-            &c.end.to_string(),
-            &c.text,
-            &json(&c.types),
-            &c.checkworthiness.to_string(),
-            &json(&c.checkworthiness_features),
-            &c.hedged.to_string(),
-            &json(&c.hedge_cues),
-            &c.negated.to_string(),
-            &c.claimant,
-            opt(&c.attribution_id),
-            &json(&c.entities),
-            &json(&c.rules),
-        ])
-        .expect("in memory");
+        let mut w = Row::new(&mut out.claims);
+        w.field(d).field(&c.id).field(&c.sentence_id).num(c.start).num(c.end).field(&c.text);
+        w.json(&c.types, &mut scratch).num(c.checkworthiness).json(&c.checkworthiness_features, &mut scratch);
+        w.num(c.hedged).json(&c.hedge_cues, &mut scratch).num(c.negated).field(&c.claimant).opt(&c.attribution_id);
+        w.json(&c.entities, &mut scratch).json(&c.rules, &mut scratch).end();
     }
-    out.claims = w.into_inner().expect("in memory");
     out
 }
 
@@ -541,6 +548,34 @@ mod tests {
         std::fs::write(dir.join(".documents.jsonl.partial"), "{").unwrap();
         assert!(matches!(Output::resume(&dir, Layout::JsonlOnly, false, &fp), Err(ResumeError::Damaged(_))));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn rows_are_quoted_as_the_csv_crate_quotes_them() {
+        let fields = [
+            "plain",
+            "",
+            "a,b",
+            "he said \"no\"",
+            "\"",
+            "line\nbreak",
+            "cr\rhere",
+            "caf\u{e9} \u{201c}x\u{201d}",
+            " spaced ",
+            "#hash",
+            "'",
+        ];
+        let mut ours = Vec::new();
+        let mut w = Row::new(&mut ours);
+        for f in fields {
+            w.field(f);
+        }
+        w.num(0.25).num(false).num(12usize).end();
+        let mut theirs = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+        let mut all: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+        all.extend(["0.25".to_string(), "false".to_string(), "12".to_string()]);
+        theirs.write_record(&all).unwrap();
+        assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs.into_inner().unwrap()).unwrap());
     }
 
     #[test]
