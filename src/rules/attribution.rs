@@ -247,6 +247,13 @@ pub struct AttributionRule {
 /// lazy DFA at the first non-ASCII character (a curly quotation mark, a dash) and send
 /// every search to a slower engine; for the English cue words these rules anchor on, the
 /// ASCII boundary is the same.
+///
+/// Each `{{lexicon}}` is wrapped in an unnamed capturing group. A group matches exactly
+/// what the bare alternation matches, but the parser no longer flattens the words into a
+/// surrounding alternation (`(?:{{cue_modifiers}}|\p{Ll}+ly)`), so they compile to one
+/// literal trie instead of one branch per word: the capture engine (the bounded
+/// backtracker) tries a word by its first byte rather than every word at every position.
+/// Only named groups are read from these patterns, so the extra groups change no result.
 pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
     let src = p.get_ref();
     let mut out = String::with_capacity(src.len() + 16);
@@ -265,6 +272,7 @@ pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<
             out.push(c);
         }
     }
+    let out = out.replace("{{", "({{").replace("}}", "}})");
     let expanded = match super::expand_lexicons(&out, ctx.lexicons) {
         Ok(s) => s,
         Err(m) => {
