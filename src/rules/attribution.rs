@@ -34,7 +34,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use toml::Spanned;
@@ -74,6 +74,9 @@ pub struct CueHit {
     pub form: usize,
 }
 
+/// (rule, reading) index pairs.
+type Pairs = Vec<(usize, usize)>;
+
 /// The compiled reporting-cue lexicon.
 #[derive(Debug, Clone, Default)]
 pub struct CueLexicon {
@@ -82,6 +85,10 @@ pub struct CueLexicon {
     pub forms: Vec<String>,
     /// The readings of each form.
     pub readings: Vec<Vec<CueReading>>,
+    /// For each form, the (rule, reading) pairs whose rule accepts that reading of the
+    /// form, in the order the tagger tries them; made at the first use from the rule set's
+    /// attribution rules (see [`CueLexicon::accepting`]).
+    accepting: OnceLock<Vec<Option<Pairs>>>,
 }
 
 impl CueLexicon {
@@ -157,6 +164,37 @@ impl CueLexicon {
             }
         }
         kept
+    }
+
+    /// The (index in `rules`, index in [`CueLexicon::readings`]) pairs to try for a cue of
+    /// form `form`: rule by rule (in their order), reading by reading, those where
+    /// [`AttributionRule::accepts`] holds for the form's text. `None` when the form is not
+    /// its own lower case, so the text of a cue may differ from it: the caller tests
+    /// `accepts` itself then. `rules` must be the attribution rules of the set this lexicon
+    /// belongs to (the table is made once, at the first call).
+    pub fn accepting(&self, rules: &[AttributionRule], form: usize) -> Option<&[(usize, usize)]> {
+        let table = self.accepting.get_or_init(|| {
+            self.forms
+                .iter()
+                .zip(&self.readings)
+                .map(|(f, readings)| {
+                    // a cue is found ASCII case folded: its lower case is the form when the
+                    // form is its own lower case
+                    (f.to_lowercase() == *f).then(|| {
+                        let mut pairs = Vec::new();
+                        for (ri, rule) in rules.iter().enumerate() {
+                            for (di, reading) in readings.iter().enumerate() {
+                                if rule.accepts(reading, f) {
+                                    pairs.push((ri, di));
+                                }
+                            }
+                        }
+                        pairs
+                    })
+                })
+                .collect()
+        });
+        table.get(form)?.as_deref()
     }
 
     /// Whether a lower-cased word or phrase is a cue form with a `verb` reading.
