@@ -31,8 +31,10 @@
 //! - `nests`: the content is the speaker's words whatever cues stand in it (a transcript
 //!   line `CLINTON: I believe …`): it is not cut at a later cue of its sentence.
 
-use std::collections::{BTreeMap, HashSet};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
+use std::sync::{Arc, OnceLock, Weak};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use toml::Spanned;
@@ -72,6 +74,9 @@ pub struct CueHit {
     pub form: usize,
 }
 
+/// (rule, reading) index pairs.
+type Pairs = Vec<(usize, usize)>;
+
 /// The compiled reporting-cue lexicon.
 #[derive(Debug, Clone, Default)]
 pub struct CueLexicon {
@@ -80,6 +85,10 @@ pub struct CueLexicon {
     pub forms: Vec<String>,
     /// The readings of each form.
     pub readings: Vec<Vec<CueReading>>,
+    /// For each form, the (rule, reading) pairs whose rule accepts that reading of the
+    /// form, in the order the tagger tries them; made at the first use from the rule set's
+    /// attribution rules (see [`CueLexicon::accepting`]).
+    accepting: OnceLock<Vec<Option<Pairs>>>,
 }
 
 impl CueLexicon {
@@ -157,6 +166,37 @@ impl CueLexicon {
         kept
     }
 
+    /// The (index in `rules`, index in [`CueLexicon::readings`]) pairs to try for a cue of
+    /// form `form`: rule by rule (in their order), reading by reading, those where
+    /// [`AttributionRule::accepts`] holds for the form's text. `None` when the form is not
+    /// its own lower case, so the text of a cue may differ from it: the caller tests
+    /// `accepts` itself then. `rules` must be the attribution rules of the set this lexicon
+    /// belongs to (the table is made once, at the first call).
+    pub fn accepting(&self, rules: &[AttributionRule], form: usize) -> Option<&[(usize, usize)]> {
+        let table = self.accepting.get_or_init(|| {
+            self.forms
+                .iter()
+                .zip(&self.readings)
+                .map(|(f, readings)| {
+                    // a cue is found ASCII case folded: its lower case is the form when the
+                    // form is its own lower case
+                    (f.to_lowercase() == *f).then(|| {
+                        let mut pairs = Vec::new();
+                        for (ri, rule) in rules.iter().enumerate() {
+                            for (di, reading) in readings.iter().enumerate() {
+                                if rule.accepts(reading, f) {
+                                    pairs.push((ri, di));
+                                }
+                            }
+                        }
+                        pairs
+                    })
+                })
+                .collect()
+        });
+        table.get(form)?.as_deref()
+    }
+
     /// Whether a lower-cased word or phrase is a cue form with a `verb` reading.
     pub fn is_verb(&self, lower: &str) -> bool {
         self.forms.iter().position(|f| f == lower).is_some_and(|i| self.readings[i].iter().any(|r| r.pos == "verb"))
@@ -215,17 +255,17 @@ pub struct AttributionRule {
     /// Cue readings it applies to.
     pub cues: Vec<String>,
     /// Regex the cue text must match.
-    pub cue_pattern: Option<regex::Regex>,
+    pub cue_pattern: Option<Arc<regex::Regex>>,
     /// Lemmas it applies to (all when empty).
     pub lemmas: HashSet<String>,
     /// Regex over the sentence before the cue.
-    pub before: Option<regex::Regex>,
+    pub before: Option<Arc<regex::Regex>>,
     /// Regex over the sentence after the cue.
-    pub after: Option<regex::Regex>,
+    pub after: Option<Arc<regex::Regex>>,
     /// Veto over the text before the cue.
-    pub not_before: Option<regex::Regex>,
+    pub not_before: Option<Arc<regex::Regex>>,
     /// Veto over the text after the cue.
-    pub not_after: Option<regex::Regex>,
+    pub not_after: Option<Arc<regex::Regex>>,
     /// Source strategy.
     pub source_from: SourceFrom,
     /// Content strategy.
@@ -247,7 +287,43 @@ pub struct AttributionRule {
 /// lazy DFA at the first non-ASCII character (a curly quotation mark, a dash) and send
 /// every search to a slower engine; for the English cue words these rules anchor on, the
 /// ASCII boundary is the same.
+///
+/// Each `{{lexicon}}` is wrapped in an unnamed capturing group. A group matches exactly
+/// what the bare alternation matches, but the parser no longer flattens the words into a
+/// surrounding alternation (`(?:{{cue_modifiers}}|\p{Ll}+ly)`), so they compile to one
+/// literal trie instead of one branch per word: the capture engine (the bounded
+/// backtracker) tries a word by its first byte rather than every word at every position.
+/// Only named groups are read from these patterns, so the extra groups change no result.
 pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    let expanded = expand_context_pattern(ctx, p, errors)?;
+    build_context_pattern(ctx, p, &expanded, errors)
+}
+
+thread_local! {
+    /// The context patterns compiled on this thread that some rule set still holds, by
+    /// expanded pattern.
+    static SHARED: RefCell<HashMap<String, Weak<regex::Regex>>> = RefCell::new(HashMap::new());
+}
+
+/// [`compile_context_pattern`], one regex shared by every rule with the same expanded
+/// pattern (the nominal rules repeat their `before`): it is compiled once, and its lazy DFA
+/// states, built as the text is read, serve all of them.
+pub fn compile_context_pattern_shared(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<Arc<regex::Regex>> {
+    let expanded = expand_context_pattern(ctx, p, errors)?;
+    if let Some(re) = SHARED.with(|m| m.borrow().get(&expanded).and_then(Weak::upgrade)) {
+        return Some(re);
+    }
+    let re = Arc::new(build_context_pattern(ctx, p, &expanded, errors)?);
+    SHARED.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|_, w| w.strong_count() > 0);
+        m.insert(expanded, Arc::downgrade(&re));
+    });
+    Some(re)
+}
+
+/// A context pattern with `\b` made ASCII and its lexicons expanded.
+fn expand_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<String> {
     let src = p.get_ref();
     let mut out = String::with_capacity(src.len() + 16);
     let mut chars = src.chars().peekable();
@@ -265,14 +341,19 @@ pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<
             out.push(c);
         }
     }
-    let expanded = match super::expand_lexicons(&out, ctx.lexicons) {
-        Ok(s) => s,
+    let out = out.replace("{{", "({{").replace("}}", "}})");
+    match super::expand_lexicons(&out, ctx.lexicons) {
+        Ok(s) => Some(s),
         Err(m) => {
             errors.push(ctx.error(p.span(), m));
-            return None;
+            None
         }
-    };
-    match regex::RegexBuilder::new(&expanded).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build() {
+    }
+}
+
+/// Compile an expanded context pattern, pushing any error at `p`.
+fn build_context_pattern(ctx: &Ctx, p: &Spanned<String>, expanded: &str, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    match regex::RegexBuilder::new(expanded).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build() {
         Ok(r) => Some(r),
         Err(e) => {
             let msg = match e {
@@ -289,8 +370,9 @@ impl AttributionRule {
     /// Compile, pushing any error.
     pub fn compile(ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) -> Option<AttributionRule> {
         let before_errors = errors.len();
-        let opt =
-            |p: &Option<Spanned<String>>, errors: &mut Vec<RuleError>| p.as_ref().and_then(|p| compile_context_pattern(ctx, p, errors));
+        let opt = |p: &Option<Spanned<String>>, errors: &mut Vec<RuleError>| {
+            p.as_ref().and_then(|p| compile_context_pattern_shared(ctx, p, errors))
+        };
         let before = opt(&raw.before, errors);
         let after = opt(&raw.after, errors);
         let not_before = opt(&raw.not_before, errors);

@@ -93,7 +93,6 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
 
 /// Try the rules on one cue; the first that holds wins.
 fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
-    let cue_text = ctx.text[h.range.clone()].to_lowercase();
     // a capitalised cue inside a sentence is a name (`the United States`, `Islamic State`)
     // unless the sentence is a title in capitalised words
     let s = &ctx.seg.sentences[si].range;
@@ -105,11 +104,26 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     }
     let qi = quotes.partition_point(|q| q.range.end < h.range.end);
     let quoted = quotes.get(qi).is_some_and(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
+    let skip = |rule: &AttributionRule| ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes);
+    let readings = &ctx.rules.cues.readings[h.form];
+    // the rules that accept this form, worked out once per form
+    if let Some(pairs) = ctx.rules.cues.accepting(&ctx.rules.attributions, h.form) {
+        for &(ri, di) in pairs {
+            let rule = &ctx.rules.attributions[ri];
+            if !skip(rule)
+                && let Some(c) = apply(ctx, rule, si, h.range.clone(), &readings[di], toks, prev, quotes)
+            {
+                return Some(c);
+            }
+        }
+        return None;
+    }
+    let cue_text = ctx.text[h.range.clone()].to_lowercase();
     for rule in &ctx.rules.attributions {
-        if ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes) {
+        if skip(rule) {
             continue;
         }
-        for reading in &ctx.rules.cues.readings[h.form] {
+        for reading in readings {
             if rule.accepts(reading, &cue_text)
                 && let Some(c) = apply(ctx, rule, si, h.range.clone(), reading, toks, prev, quotes)
             {
