@@ -19,13 +19,14 @@
 //! capitalised name its kind, `connector` words allowed inside a name, `stop` words that are
 //! capitalised but name nothing), `sentence_starters.txt` and `months.txt`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::claim::{CueKind, LEVELS, Level};
 use super::lexicon::line_offset;
+use super::word_hash::{WordMap, WordSet};
 use super::{Lexicon, RuleError};
 
 /// One cue phrase.
@@ -198,16 +199,16 @@ pub enum WordRole {
 #[derive(Debug, Clone, Default)]
 pub struct EntityLexicon {
     /// Country and organisation forms as written → (kind, canonical name).
-    pub names: HashMap<String, (String, String)>,
+    pub names: WordMap<String, (String, String)>,
     /// Lower-cased titles and person roles (`dr`, `president`, `prime minister`) that
     /// precede a person's name.
-    pub titles: HashSet<String>,
+    pub titles: WordSet<String>,
     /// Lower-cased roles (`foreign minister`) → kind.
-    pub roles: HashMap<String, String>,
+    pub roles: WordMap<String, String>,
     /// Word roles from `entity_words.txt`, as written.
-    pub words: HashMap<String, WordRole>,
+    pub words: WordMap<String, WordRole>,
     /// Lower-cased words that often open a sentence: not names there.
-    pub starters: HashSet<String>,
+    pub starters: WordSet<String>,
     /// Longest title or role, in words.
     pub max_title_words: usize,
 }

@@ -10,7 +10,7 @@
 use std::ops::Range;
 
 use crate::rules::RuleSet;
-use crate::rules::claim::{CueKind, Level, matches_unless};
+use crate::rules::claim::{CueKind, Level, each_match_unless};
 use crate::rules::claim_lexicons::CueMatch;
 use crate::rules::claim_prefilter::{NO, Verdict};
 
@@ -45,10 +45,14 @@ pub fn find(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict]) ->
     let mut from_rules: Vec<CueMatch> = Vec::new();
     {
         for (_, r) in cr.cues.iter().enumerate().filter(|(i, _)| candidates[cr.cue_base + i] != NO) {
-            for m in matches_unless(&r.regex, r.unless.as_ref(), text) {
-                let range = r.regex.captures_at(text, m.start()).and_then(|c| c.name("cue").map(|g| g.range())).unwrap_or(m.range());
+            each_match_unless(&r.regex, r.unless.as_ref(), text, |m| {
+                let range = if r.has_cue_group {
+                    r.regex.captures_at(text, m.start()).and_then(|c| c.name("cue").map(|g| g.range())).unwrap_or(m.range())
+                } else {
+                    m.range()
+                };
                 from_rules.push(CueMatch { range, kind: r.kind, level: r.level, entry: None, rule: Some(r.rule) });
-            }
+            });
         }
     }
     if !from_rules.is_empty() {

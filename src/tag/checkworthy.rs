@@ -31,19 +31,57 @@ pub struct Facts<'a> {
     pub words: usize,
 }
 
-/// Number of words in `text` (runs of letters or digits).
+/// Number of words in `text` (runs of letters or digits; `'`, `’` and `-` continue a word
+/// that is followed by more of it).
 pub fn word_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
     let mut n = 0;
     let mut in_word = false;
-    for c in text.chars() {
-        let w = c.is_alphanumeric();
-        if w && !in_word {
-            n += 1;
-        }
-        in_word = w || (in_word && (c == '\'' || c == '’' || c == '-'));
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // ASCII by table, without decoding; other characters decoded one at a time.
+        let class = if b < 0x80 {
+            i += 1;
+            ASCII_CLASS[b as usize]
+        } else {
+            let c = text[i..].chars().next().expect("a character starts here");
+            i += c.len_utf8();
+            if c.is_alphanumeric() {
+                WORD
+            } else if c == '’' {
+                JOINS
+            } else {
+                OTHER
+            }
+        };
+        n += usize::from(class == WORD && !in_word);
+        in_word = class == WORD || (in_word && class == JOINS);
     }
     n
 }
+
+const OTHER: u8 = 0;
+const WORD: u8 = 1;
+const JOINS: u8 = 2;
+
+/// [`word_count`]'s class of each ASCII byte.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [OTHER; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            WORD
+        } else if c == b'\'' || c == b'-' {
+            JOINS
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
 
 fn test(t: &Test, f: &Facts) -> bool {
     match t {
@@ -96,5 +134,6 @@ mod tests {
         assert_eq!(word_count("It’s 3.5% — isn't it?"), 5);
         assert_eq!(word_count(""), 0);
         assert_eq!(word_count("Japan-US security"), 2);
+        assert_eq!(word_count("Zürich’s naïve café-owner, 3×4"), 5);
     }
 }

@@ -54,14 +54,27 @@ fn is_inner(c: char) -> bool {
     matches!(c, '-' | '\'' | '’' | '.' | '&')
 }
 
+/// The character at byte `i` of `text` and its length; ASCII without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let &b = text.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    let c = text[i..].chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
 /// Word tokens of `text`: letters and digits, with `-`, `'`, `’`, `.`, `&` kept inside.
 fn tokens(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5 + 4);
     let mut start: Option<usize> = None;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next_alnum = it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-        let inside = c.is_alphanumeric() || (start.is_some() && is_inner(c) && (next_alnum || c == '.' || c == '’' || c == '\''));
+    let mut i = 0;
+    let mut cur = char_at(text, 0);
+    while let Some((c, len)) = cur {
+        let next = char_at(text, i + len);
+        let next_alnum = || next.is_some_and(|(n, _)| n.is_alphanumeric());
+        let inside = c.is_alphanumeric() || (start.is_some() && is_inner(c) && (c == '.' || c == '’' || c == '\'' || next_alnum()));
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -70,6 +83,8 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
             }
             _ => {}
         }
+        i += len;
+        cur = next;
     }
     if let Some(s) = start {
         out.push(s..text.len());
@@ -82,6 +97,23 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// `s` lower-cased into `buf` (replacing its contents), without its periods when
+/// `drop_dots`; as `str::to_lowercase` (then `replace('.', "")`) would give it.
+fn lower_into<'b>(buf: &'b mut String, s: &str, drop_dots: bool) -> &'b str {
+    buf.clear();
+    if s.is_ascii() {
+        buf.extend(s.bytes().filter(|&b| !(drop_dots && b == b'.')).map(|b| b.to_ascii_lowercase() as char));
+    } else {
+        let l = s.to_lowercase();
+        if drop_dots {
+            buf.extend(l.chars().filter(|&c| c != '.'));
+        } else {
+            buf.push_str(&l);
+        }
+    }
+    buf
 }
 
 fn is_capitalised(t: &str) -> bool {
@@ -102,6 +134,7 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
     // capitalised for its place, not for being a name.
     let initial = |i: usize| i == 0 || text[..toks[i].start].trim_end().ends_with([':', '“', '"', '‘', '(', '[', ')', ']', '—', '–']);
     let mut out = Vec::new();
+    let mut buf = String::new();
     let mut i = 0;
     while i < toks.len() {
         if !is_capitalised(word(i)) {
@@ -127,12 +160,14 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
         }
         let next = end + 1;
         let mut s = i;
-        while s <= end && (lx.words.get(word(s)) == Some(&WordRole::Stop) || (initial(s) && lx.starters.contains(&word(s).to_lowercase())))
+        while s <= end
+            && (lx.words.get(word(s)) == Some(&WordRole::Stop)
+                || (initial(s) && lx.starters.contains(lower_into(&mut buf, word(s), false))))
         {
             s += 1;
         }
         if s <= end
-            && let Some(e) = classify(lx, people, text, &toks, s, end, initial(s))
+            && let Some(e) = classify(lx, people, text, &toks, s, end, initial(s), &mut buf)
         {
             out.push(EntityTag { range: base + e.0.start..base + e.0.end, kind: e.1 });
         }
@@ -141,7 +176,8 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
     out
 }
 
-/// Kind and span of the run `toks[s..=e]`, if it names something.
+/// Kind and span of the run `toks[s..=e]`, if it names something; `buf` is scratch space.
+#[allow(clippy::too_many_arguments)]
 fn classify(
     lx: &EntityLexicon,
     people: &mut People,
@@ -150,6 +186,7 @@ fn classify(
     s: usize,
     e: usize,
     first: bool,
+    buf: &mut String,
 ) -> Option<(Range<usize>, String)> {
     let span = |a: usize, b: usize| {
         let r = toks[a].start..toks[b].end;
@@ -158,17 +195,22 @@ fn classify(
     };
     let whole = span(s, e);
     let name = &text[whole.clone()];
-    let lower = |a: usize, b: usize| text[toks[a].start..toks[b].end].to_lowercase().replace('.', "");
-    if let Some((kind, _)) = lx.names.get(name).or_else(|| lx.names.get(&format!("{name}."))) {
+    let found = lx.names.get(name).or_else(|| {
+        buf.clear();
+        buf.push_str(name);
+        buf.push('.');
+        lx.names.get(buf.as_str())
+    });
+    if let Some((kind, _)) = found {
         // A country word followed by a lower-case person role: `Japanese foreign minister`.
-        if let Some(role_end) = following_role(lx, text, toks, e) {
+        if let Some(role_end) = following_role(lx, text, toks, e, buf) {
             return Some((whole.start..toks[role_end].end, "person".into()));
         }
         return Some((whole, kind.clone()));
     }
     // A title or person role first: the rest is a person's name.
     for n in (1..=lx.max_title_words.min(e - s + 1)).rev() {
-        if lx.titles.contains(&lower(s, s + n - 1)) {
+        if lx.titles.contains(lower_into(buf, &text[toks[s].start..toks[s + n - 1].end], true)) {
             if s + n > e {
                 return None;
             }
@@ -179,7 +221,7 @@ fn classify(
     }
     // A person role last: `US President`.
     for n in (1..=lx.max_title_words.min(e - s)).rev() {
-        if lx.titles.contains(&lower(e + 1 - n, e)) {
+        if lx.titles.contains(lower_into(buf, &text[toks[e + 1 - n].start..toks[e].end], true)) {
             return Some((whole, "person".into()));
         }
     }
@@ -199,7 +241,7 @@ fn classify(
 }
 
 /// The last token of a lower-case person role right after token `e`, if there is one.
-fn following_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], e: usize) -> Option<usize> {
+fn following_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], e: usize, buf: &mut String) -> Option<usize> {
     let max = lx.max_title_words.min(toks.len().saturating_sub(e + 1));
     for n in (1..=max).rev() {
         let a = e + 1;
@@ -208,8 +250,8 @@ fn following_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], e: usiz
         if !gap.chars().all(char::is_whitespace) || is_capitalised(&text[toks[a].clone()]) {
             return None;
         }
-        let phrase = text[toks[a].start..toks[b].end].to_lowercase();
-        if lx.roles.get(&phrase).is_some_and(|k| k == "person") {
+        let phrase = lower_into(buf, &text[toks[a].start..toks[b].end], false);
+        if lx.roles.get(phrase).is_some_and(|k| k == "person") {
             return Some(b);
         }
     }
