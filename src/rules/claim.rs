@@ -460,7 +460,7 @@ pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t st
     let mut vetoes = u.find_iter(text).map(|m| m.range()).peekable();
     for m in regex.find_iter(text) {
         while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
-        if !vetoes.peek().is_some_and(|v| v.start < m.end()) {
+        if vetoes.peek().is_none_or(|v| v.start >= m.end()) {
             f(m);
         }
     }
@@ -485,7 +485,7 @@ pub fn is_match_unless(regex: &Regex, unless: Option<&Regex>, text: &str) -> boo
     let mut vetoes = u.find_iter(text).map(|m| m.range()).peekable();
     for m in regex.find_iter(text) {
         while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
-        if !vetoes.peek().is_some_and(|v| v.start < m.end()) {
+        if vetoes.peek().is_none_or(|v| v.start >= m.end()) {
             return true;
         }
     }
