@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::claim_lexicons::{CueLexicon, EntityLexicon};
-use super::claim_prefilter::{MAYBE, NO, Prefilter, Verdict, YES};
+use super::claim_prefilter::{Hit, MAYBE, NO, Prefilter, Verdict, YES};
 use super::{Ctx, Files, Lexicon, RawRule, RuleError};
 
 /// Claim types (SPEC §3).
@@ -264,6 +264,13 @@ impl ClaimRules {
         self.prefilter.candidates(text)
     }
 
+    /// One scan of a sentence: the prefilter's hits, from which the verdicts of the sentence
+    /// and of any part of it ([`Prefilter::verdicts`]) and its cue-lexicon phrases
+    /// ([`CueLexicon::find_in`]) are read.
+    pub fn scan(&self, text: &str, hits: &mut Vec<Hit>) {
+        self.prefilter.scan(text, hits);
+    }
+
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
         let unless = raw.unless.as_ref().and_then(|u| compile_ascii(ctx, u, errors));
@@ -376,9 +383,11 @@ impl ClaimRules {
             .chain(self.cues.iter().map(|r| &r.regex))
             .chain(self.not_claims.iter().map(|r| &r.regex))
             .chain(self.features.iter().filter_map(|f| f.regex.as_ref()));
-        self.prefilter = Prefilter::new(patterns.map(Regex::as_str));
         let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).cloned().unwrap_or_default();
         self.cue_lexicon = CueLexicon::compile(lexicons, &src, errors);
+        // The cue phrases ride on the same automaton: one scan of a sentence serves both.
+        let phrases: Vec<&str> = self.cue_lexicon.entries.iter().map(|e| e.text.as_str()).collect();
+        self.prefilter = Prefilter::with_extra(patterns.map(Regex::as_str), &phrases);
         self.entities = EntityLexicon::compile(lexicons, &src, errors);
     }
 }

@@ -131,11 +131,22 @@ impl CueLexicon {
     /// there).
     pub fn find(&self, text: &str, first_word: usize, out: &mut Vec<CueMatch>) {
         let Some(ac) = &self.ac else { return };
+        self.find_in(text, first_word, ac.find_overlapping_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())), out);
+    }
+
+    /// As [`CueLexicon::find`], given every occurrence of the phrases in `text` (start, end,
+    /// entry), from a scan made elsewhere ([`super::claim_prefilter::Prefilter::extra_hits`]).
+    pub fn find_in(
+        &self,
+        text: &str,
+        first_word: usize,
+        occurrences: impl Iterator<Item = (usize, usize, usize)>,
+        out: &mut Vec<CueMatch>,
+    ) {
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            let e = &self.entries[m.pattern().as_usize()];
-            if self.accepts(text, m.start(), m.end(), e, first_word) {
-                found.push((m.start(), m.end(), m.pattern().as_usize()));
+        for (s, e, i) in occurrences {
+            if self.accepts(text, s, e, &self.entries[i], first_word) {
+                found.push((s, e, i));
             }
         }
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));

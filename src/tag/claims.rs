@@ -96,14 +96,20 @@ pub fn sentence_claims(
 ) {
     let cr = &rules.claims;
     let stext = &text[range.clone()];
-    let cand = cr.candidates(stext);
+    // One scan of the sentence: the verdicts of the sentence and of each clause's region,
+    // and the cue lexicon's phrases, all come from its hits.
+    let mut hits = Vec::new();
+    cr.scan(stext, &mut hits);
+    let mut cand = Vec::new();
+    cr.prefilter.verdicts(stext, &hits, 0..stext.len(), &mut cand);
     let Some(sentence_rule) = claim_sentence(rules, stext, &cand) else { return };
     let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts);
     if clauses.is_empty() {
         return;
     }
-    let cues = certainty::find(rules, stext, range.start, &cand);
+    let cues = certainty::find_in(rules, stext, range.start, &cand, &hits);
     let whole = trim(text, range.clone());
+    let mut own = Vec::new();
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
         // A clause's region: its own text and, for an attribution's content in this sentence,
@@ -120,11 +126,10 @@ pub fn sentence_claims(
         }
         let rtext = &text[region.clone()];
         // The prefilter's verdicts hold for the text they were made on.
-        let own;
         let cand = if region == whole {
             &cand
         } else {
-            own = cr.candidates(rtext);
+            cr.prefilter.verdicts(stext, &hits, region.start - range.start..region.end - range.start, &mut own);
             &own
         };
         let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
