@@ -102,18 +102,23 @@ fn test(t: &Test, f: &Facts) -> bool {
 /// region: for an attributed claim, with the source and cue that frame it, `I think`).
 pub fn score(rules: &RuleSet, text: &str, facts: &Facts, candidates: &[Verdict]) -> (f64, Vec<String>) {
     let cr = &rules.claims;
-    let mut hit = vec![NO; cr.features.len()];
-    for (k, &f) in cr.feature_filter_index.iter().enumerate() {
-        hit[f] = candidates[cr.feature_base + k];
-    }
+    // The features with a pattern are, in order, the prefilter's patterns from
+    // `feature_base` on.
+    let mut slot = cr.feature_base;
     let mut sum = 0.0;
     let mut names = Vec::new();
-    for (i, f) in cr.features.iter().enumerate() {
+    for f in &cr.features {
+        let verdict = if f.regex.is_some() {
+            slot += 1;
+            candidates[slot - 1]
+        } else {
+            NO
+        };
         if f.when.as_ref().is_some_and(|t| !test(t, facts)) {
             continue;
         }
         if let Some(re) = &f.regex {
-            if !verdict_holds(hit[i], re, f.unless.as_ref(), text) {
+            if !verdict_holds(verdict, re, f.unless.as_ref(), text) {
                 continue;
             }
         }

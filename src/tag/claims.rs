@@ -98,11 +98,11 @@ pub fn sentence_claims(
     let stext = &text[range.clone()];
     // One scan of the sentence: the verdicts of the sentence and of each clause's region,
     // and the cue lexicon's phrases, all come from its hits.
-    let mut hits = Vec::new();
+    let mut hits = Vec::with_capacity(stext.len() / 2 + 8);
     cr.scan(stext, &mut hits);
     let mut cand = Vec::new();
     cr.prefilter.verdicts(stext, &hits, 0..stext.len(), &mut cand);
-    let Some(sentence_rule) = claim_sentence(rules, stext, &cand) else { return };
+    let Some((sentence_rule, sentence_words)) = claim_sentence_words(rules, stext, &cand) else { return };
     let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts);
     if clauses.is_empty() {
         return;
@@ -195,7 +195,8 @@ pub fn sentence_claims(
             negated,
             boosted: !boosters.is_empty(),
             attributed: cl.attribution.is_some(),
-            words: checkworthy::word_count(ctext),
+            // Trimming takes no word away: a clause that is the whole sentence has its words.
+            words: if cl.range == whole { sentence_words } else { checkworthy::word_count(ctext) },
         };
         let (score, features) = checkworthy::score(rules, rtext, &facts, cand);
         out.push(ClaimTag {
@@ -234,16 +235,19 @@ where
 /// rule objects; `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of `text`
 /// or of a text that holds it.
 pub fn claim_sentence(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Option<usize> {
+    claim_sentence_words(rules, text, candidates).map(|(rule, _)| rule)
+}
+
+/// [`claim_sentence`], with the number of words of `text`.
+fn claim_sentence_words(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Option<(usize, usize)> {
     let cr = &rules.claims;
-    {
-        for (i, r) in cr.not_claims.iter().enumerate() {
-            if verdict_holds(candidates[cr.not_claim_base + i], &r.regex, r.unless.as_ref(), text) {
-                return None;
-            }
+    for (i, r) in cr.not_claims.iter().enumerate() {
+        if verdict_holds(candidates[cr.not_claim_base + i], &r.regex, r.unless.as_ref(), text) {
+            return None;
         }
     }
     let words = checkworthy::word_count(text);
-    cr.clauses.iter().find(|c| c.kind == ClauseKind::Sentence && words >= c.min_words && c.regex.is_match(text)).map(|c| c.rule)
+    cr.clauses.iter().find(|c| c.kind == ClauseKind::Sentence && words >= c.min_words && c.regex.is_match(text)).map(|c| (c.rule, words))
 }
 
 /// Trim spaces and clause punctuation from both ends of `r` in `text`.
@@ -317,6 +321,8 @@ pub fn clauses(
         stack.push(id);
     }
     let frame = cr.clauses.iter().filter(|c| c.kind == ClauseKind::Frame).collect::<Vec<_>>();
+    // A piece is tested with every pattern run (no prefilter verdicts hold for it).
+    let unfiltered = vec![MAYBE; cr.prefilter_len()];
     let mut out = Vec::new();
     for n in &nodes {
         let mut pieces = Vec::new();
@@ -336,7 +342,8 @@ pub fn clauses(
             let ptext = &text[p.clone()];
             let rule = if framed {
                 // The writer's framing around a content: a claim only if a frame rule takes it.
-                match frame.iter().find(|c| checkworthy::word_count(ptext) >= c.min_words && c.regex.is_match(ptext)) {
+                let words = checkworthy::word_count(ptext);
+                match frame.iter().find(|c| words >= c.min_words && c.regex.is_match(ptext)) {
                     Some(c) => Some(c.rule),
                     None => continue,
                 }
@@ -345,7 +352,7 @@ pub fn clauses(
             } else {
                 Some(sentence_rule)
             };
-            split(rules, text, &whole, p, n.attribution, rule, &mut out);
+            split(rules, text, &whole, p, n.attribution, rule, &unfiltered, &mut out);
         }
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
@@ -363,6 +370,7 @@ fn split(
     r: Range<usize>,
     attribution: Option<usize>,
     rule: Option<usize>,
+    unfiltered: &[Verdict],
     out: &mut Vec<Clause>,
 ) {
     let s = &text[r.clone()];
@@ -398,7 +406,7 @@ fn split(
     let mut i = before;
     while i < out.len() {
         let piece = &text[out[i].range.clone()];
-        if out[i].range != *whole && claim_sentence(rules, piece, &vec![MAYBE; rules.claims.prefilter_len()]).is_none() {
+        if out[i].range != *whole && claim_sentence(rules, piece, unfiltered).is_none() {
             out.remove(i);
         } else {
             i += 1;
