@@ -69,6 +69,26 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
 fn tokens(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 5 + 4);
     let mut start: Option<usize> = None;
+    if text.is_ascii() {
+        // The same rules, byte by byte (`’` cannot occur).
+        let b = text.as_bytes();
+        for i in 0..b.len() {
+            let c = b[i];
+            let inside = c.is_ascii_alphanumeric()
+                || (start.is_some()
+                    && matches!(c, b'-' | b'\'' | b'.' | b'&')
+                    && (c == b'.' || c == b'\'' || b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)));
+            match (inside, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push(s..i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        return finish_tokens(text, start, out);
+    }
     let mut i = 0;
     let mut cur = char_at(text, 0);
     while let Some((c, len)) = cur {
@@ -86,6 +106,11 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
         i += len;
         cur = next;
     }
+    finish_tokens(text, start, out)
+}
+
+/// The last token (from `start`, if one is open) added, and final periods taken off.
+fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>) -> Vec<Range<usize>> {
     if let Some(s) = start {
         out.push(s..text.len());
     }
@@ -278,6 +303,9 @@ mod tests {
         let t = "The U.S. and Xi’s team met Dr. Lee.";
         let got: Vec<&str> = tokens(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(got, ["The", "U.S.", "and", "Xi’s", "team", "met", "Dr", "Lee"]);
+        let t = "The U.S. and Xi's A&P team--met Dr. Lee-Smith's 'crew'.";
+        let got: Vec<&str> = tokens(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(got, ["The", "U.S.", "and", "Xi's", "A&P", "team", "met", "Dr", "Lee-Smith's", "crew'"]);
     }
 
     #[test]
