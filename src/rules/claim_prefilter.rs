@@ -37,6 +37,11 @@ pub struct Hit {
     pub end: usize,
     /// Automaton literal.
     literal: usize,
+    /// Whether the scanned text has a word boundary at `start` (and `start` is on a
+    /// character boundary); known for the literals of word-list patterns only.
+    left: bool,
+    /// The same at `end`.
+    right: bool,
 }
 
 /// The prefilter of one list of patterns.
@@ -53,6 +58,8 @@ pub struct Prefilter {
     /// Patterns that are case-insensitive word lists (`(?i)\b(?:a|b c)\b`): a literal
     /// found between word boundaries is a match.
     words: Vec<bool>,
+    /// Automaton literals some word list owns (their hits need word boundaries).
+    word_literal: Vec<bool>,
     /// Number of patterns.
     len: usize,
 }
@@ -124,9 +131,18 @@ impl Prefilter {
         };
         if ac.is_none() && !lits.is_empty() {
             // Cannot happen with these sizes; fall back to running everything.
-            return Prefilter { ac: None, owners: Vec::new(), extra: Vec::new(), always: (0..len).collect(), words: vec![false; len], len };
+            return Prefilter {
+                ac: None,
+                owners: Vec::new(),
+                extra: Vec::new(),
+                always: (0..len).collect(),
+                words: vec![false; len],
+                word_literal: Vec::new(),
+                len,
+            };
         }
-        Prefilter { ac, owners, extra: extra_of, always, words, len }
+        let word_literal = owners.iter().map(|o| o.iter().any(|&i| words[i])).collect();
+        Prefilter { ac, owners, extra: extra_of, always, words, word_literal, len }
     }
 
     /// What may match `text`, per pattern: [`NO`], [`MAYBE`] or [`YES`].
@@ -142,7 +158,18 @@ impl Prefilter {
     pub fn scan(&self, text: &str, hits: &mut Vec<Hit>) {
         hits.clear();
         if let Some(ac) = &self.ac {
-            hits.extend(ac.find_overlapping_iter(text).map(|m| Hit { start: m.start(), end: m.end(), literal: m.pattern().as_usize() }));
+            hits.extend(ac.find_overlapping_iter(text).map(|m| {
+                let (start, end, literal) = (m.start(), m.end(), m.pattern().as_usize());
+                let (left, right) = if self.word_literal[literal] {
+                    (
+                        text.is_char_boundary(start) && !text[..start].chars().next_back().is_some_and(is_word_char),
+                        text.is_char_boundary(end) && !text[end..].chars().next().is_some_and(is_word_char),
+                    )
+                } else {
+                    (false, false)
+                };
+                Hit { start, end, literal, left, right }
+            }));
         }
     }
 
@@ -155,16 +182,14 @@ impl Prefilter {
         for &i in &self.always {
             seen[i] = MAYBE;
         }
-        let inside = &text[part.clone()];
+        debug_assert!(text.is_char_boundary(part.start) && text.is_char_boundary(part.end));
         for h in hits.iter().filter(|h| part.start <= h.start && h.end <= part.end) {
-            let (start, end) = (h.start - part.start, h.end - part.start);
-            let bounded = || {
-                !inside[..start].chars().next_back().is_some_and(is_word_char) && !inside[end..].chars().next().is_some_and(is_word_char)
-            };
+            // The part's ends are word boundaries; inside it, the text's boundaries hold.
+            let bounded = (h.left || h.start == part.start) && (h.right || h.end == part.end);
             for &i in &self.owners[h.literal] {
                 if !self.words[i] {
                     seen[i] = seen[i].max(MAYBE);
-                } else if seen[i] != YES && inside.is_char_boundary(start) && inside.is_char_boundary(end) && bounded() {
+                } else if bounded {
                     seen[i] = YES;
                 }
             }
