@@ -42,6 +42,9 @@ pub struct Clause {
     /// The rule that made it (index into `RuleSet::rules`), or `None` for an attribution's
     /// content (named by the attribution's rule).
     pub rule: Option<usize>,
+    /// Its number of words ([`checkworthy::word_count`]), when it was counted in testing
+    /// the clause (a piece of a sentence tested as a claim sentence of its own).
+    pub words: Option<usize>,
 }
 
 /// Find the claims of a document.
@@ -196,7 +199,11 @@ pub fn sentence_claims(
             boosted: !boosters.is_empty(),
             attributed: cl.attribution.is_some(),
             // Trimming takes no word away: a clause that is the whole sentence has its words.
-            words: if cl.range == whole { sentence_words } else { checkworthy::word_count(ctext) },
+            words: match cl.words {
+                Some(n) => n,
+                None if cl.range == whole => sentence_words,
+                None => checkworthy::word_count(ctext),
+            },
         };
         let (score, features) = checkworthy::score(rules, rtext, &facts, cand);
         out.push(ClaimTag {
@@ -392,24 +399,31 @@ fn split(
         if left >= min && right >= min {
             let piece = trim(text, r.start + start..r.start + m.start);
             if !piece.is_empty() {
-                out.push(Clause { range: piece, attribution, rule });
+                out.push(Clause { range: piece, attribution, rule, words: None });
             }
             start = m.end;
         }
     }
     let last = trim(text, r.start + start..r.end);
     if !last.is_empty() {
-        out.push(Clause { range: last, attribution, rule });
+        out.push(Clause { range: last, attribution, rule, words: None });
     }
     // A piece cut off by a split or an attribution must stand as a claim on its own (a
     // greeting or a question in a speaker's line is none).
     let mut i = before;
     while i < out.len() {
-        let piece = &text[out[i].range.clone()];
-        if out[i].range != *whole && claim_sentence(rules, piece, unfiltered).is_none() {
-            out.remove(i);
-        } else {
+        if out[i].range == *whole {
             i += 1;
+            continue;
+        }
+        match claim_sentence_words(rules, &text[out[i].range.clone()], unfiltered) {
+            Some((_, words)) => {
+                out[i].words = Some(words);
+                i += 1;
+            }
+            None => {
+                out.remove(i);
+            }
         }
     }
 }
