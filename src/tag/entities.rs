@@ -16,16 +16,16 @@
 //!   not names; a lone capitalised first word is a name only if a lexicon knows it;
 //! - anything else capitalised is `other`.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::rules::claim_lexicons::{EntityLexicon, WordRole};
+use crate::rules::word_hash::WordSet;
 use crate::tag::EntityTag;
 
 /// What the document has shown to be people's names, carried from sentence to sentence.
 #[derive(Debug, Default, Clone)]
 pub struct People {
-    names: HashSet<String>,
+    names: WordSet<String>,
 }
 
 impl People {
@@ -129,7 +129,11 @@ fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>) -
 fn lower_into<'b>(buf: &'b mut String, s: &str, drop_dots: bool) -> &'b str {
     buf.clear();
     if s.is_ascii() {
-        buf.extend(s.bytes().filter(|&b| !(drop_dots && b == b'.')).map(|b| b.to_ascii_lowercase() as char));
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+        if drop_dots && s.contains('.') {
+            buf.retain(|c| c != '.');
+        }
     } else {
         let l = s.to_lowercase();
         if drop_dots {
