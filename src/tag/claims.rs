@@ -30,7 +30,7 @@ use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
 use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
-use crate::rules::claim_prefilter::{MAYBE, Verdict};
+use crate::rules::claim_prefilter::{Hit, MAYBE, Verdict};
 
 /// One clause of a sentence that may be a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,6 +72,7 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
     }
     let mut out = Vec::new();
     let none = Vec::new();
+    let mut scratch = Scratch::default();
     for (si, s) in ctx.seg.sentences.iter().enumerate() {
         if !ctx.seg.blocks[s.block].kind.has_claims() {
             continue;
@@ -79,9 +80,20 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
         let text = &ctx.text[s.range.clone()];
         let ents = entities::find(&rules.claims.entities, &mut people, text, s.range.start);
         let atts = by_sentence.get(&si).unwrap_or(&none);
-        sentence_claims(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut out);
+        sentence_claims_in(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut scratch, &mut out);
     }
     out
+}
+
+/// Buffers [`sentence_claims`] fills for each sentence, kept from one sentence to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The sentence's automaton hits.
+    hits: Vec<Hit>,
+    /// The sentence's verdicts.
+    cand: Vec<Verdict>,
+    /// A clause region's verdicts.
+    own: Vec<Verdict>,
 }
 
 /// The claims of one sentence (`range` of `text`), given the attributions whose content
@@ -97,22 +109,37 @@ pub fn sentence_claims(
     ents: &[EntityTag],
     out: &mut Vec<ClaimTag>,
 ) {
+    sentence_claims_in(rules, text, sentence, range, attributions, atts, ents, &mut Scratch::default(), out);
+}
+
+/// [`sentence_claims`] with buffers kept from one sentence to the next.
+#[allow(clippy::too_many_arguments)]
+fn sentence_claims_in(
+    rules: &RuleSet,
+    text: &str,
+    sentence: usize,
+    range: Range<usize>,
+    attributions: &[AttributionTag],
+    atts: &[usize],
+    ents: &[EntityTag],
+    scratch: &mut Scratch,
+    out: &mut Vec<ClaimTag>,
+) {
     let cr = &rules.claims;
     let stext = &text[range.clone()];
     // One scan of the sentence: the verdicts of the sentence and of each clause's region,
     // and the cue lexicon's phrases, all come from its hits.
-    let mut hits = Vec::with_capacity(stext.len() / 2 + 8);
-    cr.scan(stext, &mut hits);
-    let mut cand = Vec::new();
-    cr.prefilter.verdicts(stext, &hits, 0..stext.len(), &mut cand);
-    let Some((sentence_rule, sentence_words)) = claim_sentence_words(rules, stext, &cand) else { return };
+    let Scratch { hits, cand, own } = scratch;
+    cr.scan(stext, hits);
+    cr.prefilter.verdicts(stext, hits, 0..stext.len(), cand);
+    let (hits, cand) = (&*hits, &*cand);
+    let Some((sentence_rule, sentence_words)) = claim_sentence_words(rules, stext, cand) else { return };
     let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts);
     if clauses.is_empty() {
         return;
     }
-    let cues = certainty::find_in(rules, stext, range.start, &cand, &hits);
+    let cues = certainty::find_in(rules, stext, range.start, cand, hits);
     let whole = trim(text, range.clone());
-    let mut own = Vec::new();
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
         // A clause's region: its own text and, for an attribution's content in this sentence,
@@ -129,11 +156,11 @@ pub fn sentence_claims(
         }
         let rtext = &text[region.clone()];
         // The prefilter's verdicts hold for the text they were made on.
-        let cand = if region == whole {
-            &cand
+        let cand: &[Verdict] = if region == whole {
+            cand
         } else {
-            cr.prefilter.verdicts(stext, &hits, region.start - range.start..region.end - range.start, &mut own);
-            &own
+            cr.prefilter.verdicts(stext, hits, region.start - range.start..region.end - range.start, own);
+            own
         };
         let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
         let mut mine: Vec<&Cue> = near(&cues, |c| &c.range, &cl.range).filter(|c| inside(&c.range)).collect();
