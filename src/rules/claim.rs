@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 use regex::Regex;
 
 use super::claim_lexicons::{CueLexicon, EntityLexicon};
-use super::claim_prefilter::{MAYBE, NO, Prefilter, Verdict, YES};
+use super::claim_prefilter::{Hit, MAYBE, NO, Prefilter, Verdict, YES};
 use super::{Ctx, Files, Lexicon, RawRule, RuleError};
 
 /// Claim types (SPEC §3).
@@ -105,6 +105,9 @@ pub struct CueRule {
     pub regex: Regex,
     /// Veto pattern.
     pub unless: Option<Regex>,
+    /// Whether `regex` has a `cue` group (else a match is its own cue, and no capture search
+    /// is needed).
+    pub has_cue_group: bool,
 }
 
 /// A compiled `not_claim` rule.
@@ -261,6 +264,13 @@ impl ClaimRules {
         self.prefilter.candidates(text)
     }
 
+    /// One scan of a sentence: the prefilter's hits, from which the verdicts of the sentence
+    /// and of any part of it ([`Prefilter::verdicts`]) and its cue-lexicon phrases
+    /// ([`CueLexicon::find_in`]) are read.
+    pub fn scan(&self, text: &str, hits: &mut Vec<Hit>) {
+        self.prefilter.scan(text, hits);
+    }
+
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
         let unless = raw.unless.as_ref().and_then(|u| compile_ascii(ctx, u, errors));
@@ -302,7 +312,8 @@ impl ClaimRules {
                 if let (Some(regex), Some(kind)) = (regex, kind)
                     && (kind != CueKind::Hedge || level.is_some())
                 {
-                    self.cues.push(CueRule { rule, kind, level, regex, unless });
+                    let has_cue_group = regex.capture_names().any(|n| n == Some("cue"));
+                    self.cues.push(CueRule { rule, kind, level, regex, unless, has_cue_group });
                 }
             }
             "not_claim" => {
@@ -372,9 +383,11 @@ impl ClaimRules {
             .chain(self.cues.iter().map(|r| &r.regex))
             .chain(self.not_claims.iter().map(|r| &r.regex))
             .chain(self.features.iter().filter_map(|f| f.regex.as_ref()));
-        self.prefilter = Prefilter::new(patterns.map(Regex::as_str));
         let src = |name: &str| files.get(&format!("lexicons/{name}.txt")).cloned().unwrap_or_default();
         self.cue_lexicon = CueLexicon::compile(lexicons, &src, errors);
+        // The cue phrases ride on the same automaton: one scan of a sentence serves both.
+        let phrases: Vec<&str> = self.cue_lexicon.entries.iter().map(|e| e.text.as_str()).collect();
+        self.prefilter = Prefilter::with_extra(patterns.map(Regex::as_str), &phrases);
         self.entities = EntityLexicon::compile(lexicons, &src, errors);
     }
 }
@@ -439,20 +452,27 @@ pub fn ascii_pattern(p: &str) -> String {
 /// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when
 /// the pattern matched.
 pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) -> Vec<regex::Match<'t>> {
-    let found: Vec<regex::Match<'t>> = regex.find_iter(text).collect();
-    let Some(u) = unless.filter(|_| !found.is_empty()) else { return found };
-    let vetoes: Vec<std::ops::Range<usize>> = u.find_iter(text).map(|m| m.range()).collect();
-    // Both lists are in text order and a regex's matches do not overlap: one sweep.
-    let mut v = 0;
-    found
-        .into_iter()
-        .filter(|m| {
-            while v < vetoes.len() && vetoes[v].end <= m.start() {
-                v += 1;
-            }
-            !(v < vetoes.len() && vetoes[v].start < m.end())
-        })
-        .collect()
+    let mut out = Vec::new();
+    each_match_unless(regex, unless, text, |m| out.push(m));
+    out
+}
+
+/// Call `f` on each match of `regex` in `text` that no match of `unless` overlaps, in text
+/// order, without collecting them. The veto is searched lazily, only as far as the
+/// pattern's matches go.
+pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str, mut f: impl FnMut(regex::Match<'t>)) {
+    let Some(u) = unless else {
+        regex.find_iter(text).for_each(f);
+        return;
+    };
+    // Both are in text order and a regex's matches do not overlap: one sweep.
+    let mut vetoes = u.find_iter(text).map(|m| m.range()).peekable();
+    for m in regex.find_iter(text) {
+        while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
+        if vetoes.peek().is_none_or(|v| v.start >= m.end()) {
+            f(m);
+        }
+    }
 }
 
 /// Whether a pattern with this prefilter verdict has a match in `text` that no match of
@@ -466,12 +486,19 @@ pub fn verdict_holds(verdict: Verdict, regex: &Regex, unless: Option<&Regex>, te
     }
 }
 
-/// Whether `regex` has a match in `text` that no match of `unless` overlaps.
+/// Whether `regex` has a match in `text` that no match of `unless` overlaps. Both are
+/// searched lazily: the veto's matches are read only as far as the pattern's matches go, and
+/// the search stops at the first match no veto overlaps.
 pub fn is_match_unless(regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
-    match unless {
-        None => regex.is_match(text),
-        Some(_) => regex.is_match(text) && !matches_unless(regex, unless, text).is_empty(),
+    let Some(u) = unless else { return regex.is_match(text) };
+    let mut vetoes = u.find_iter(text).map(|m| m.range()).peekable();
+    for m in regex.find_iter(text) {
+        while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
+        if vetoes.peek().is_none_or(|v| v.start >= m.end()) {
+            return true;
+        }
     }
+    false
 }
 
 #[cfg(test)]

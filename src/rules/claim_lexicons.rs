@@ -19,13 +19,14 @@
 //! capitalised name its kind, `connector` words allowed inside a name, `stop` words that are
 //! capitalised but name nothing), `sentence_starters.txt` and `months.txt`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use super::claim::{CueKind, LEVELS, Level};
 use super::lexicon::line_offset;
+use super::word_hash::{WordMap, WordSet};
 use super::{Lexicon, RuleError};
 
 /// One cue phrase.
@@ -130,11 +131,22 @@ impl CueLexicon {
     /// there).
     pub fn find(&self, text: &str, first_word: usize, out: &mut Vec<CueMatch>) {
         let Some(ac) = &self.ac else { return };
+        self.find_in(text, first_word, ac.find_overlapping_iter(text).map(|m| (m.start(), m.end(), m.pattern().as_usize())), out);
+    }
+
+    /// As [`CueLexicon::find`], given every occurrence of the phrases in `text` (start, end,
+    /// entry), from a scan made elsewhere ([`super::claim_prefilter::Prefilter::extra_hits`]).
+    pub fn find_in(
+        &self,
+        text: &str,
+        first_word: usize,
+        occurrences: impl Iterator<Item = (usize, usize, usize)>,
+        out: &mut Vec<CueMatch>,
+    ) {
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
-        for m in ac.find_overlapping_iter(text) {
-            let e = &self.entries[m.pattern().as_usize()];
-            if self.accepts(text, m.start(), m.end(), e, first_word) {
-                found.push((m.start(), m.end(), m.pattern().as_usize()));
+        for (s, e, i) in occurrences {
+            if self.accepts(text, s, e, &self.entries[i], first_word) {
+                found.push((s, e, i));
             }
         }
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
@@ -198,16 +210,16 @@ pub enum WordRole {
 #[derive(Debug, Clone, Default)]
 pub struct EntityLexicon {
     /// Country and organisation forms as written → (kind, canonical name).
-    pub names: HashMap<String, (String, String)>,
+    pub names: WordMap<String, (String, String)>,
     /// Lower-cased titles and person roles (`dr`, `president`, `prime minister`) that
     /// precede a person's name.
-    pub titles: HashSet<String>,
+    pub titles: WordSet<String>,
     /// Lower-cased roles (`foreign minister`) → kind.
-    pub roles: HashMap<String, String>,
+    pub roles: WordMap<String, String>,
     /// Word roles from `entity_words.txt`, as written.
-    pub words: HashMap<String, WordRole>,
+    pub words: WordMap<String, WordRole>,
     /// Lower-cased words that often open a sentence: not names there.
-    pub starters: HashSet<String>,
+    pub starters: WordSet<String>,
     /// Longest title or role, in words.
     pub max_title_words: usize,
 }

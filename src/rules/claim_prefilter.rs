@@ -26,17 +26,40 @@ pub const MAYBE: Verdict = 1;
 /// The pattern matches (a word list whose word was found between word boundaries).
 pub const YES: Verdict = 2;
 
+/// One automaton match in a scanned text: which literal, where. A text's hits are kept so
+/// that the verdicts for any part of it ([`Prefilter::verdicts`]) and the extra literals'
+/// matches (the cue lexicon's) come from one scan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Start byte.
+    pub start: usize,
+    /// End byte.
+    pub end: usize,
+    /// Automaton literal.
+    literal: usize,
+    /// Whether the scanned text has a word boundary at `start` (and `start` is on a
+    /// character boundary); known for the literals of word-list patterns only.
+    left: bool,
+    /// The same at `end`.
+    right: bool,
+}
+
 /// The prefilter of one list of patterns.
 #[derive(Debug, Clone, Default)]
 pub struct Prefilter {
     ac: Option<AhoCorasick>,
     /// Patterns (indexes in the list) of each automaton literal.
     owners: Vec<Vec<usize>>,
+    /// The extra string (index in the list given to [`Prefilter::with_extra`]) each
+    /// automaton literal also is, if any.
+    extra: Vec<Option<usize>>,
     /// Patterns that always run.
     always: Vec<usize>,
     /// Patterns that are case-insensitive word lists (`(?i)\b(?:a|b c)\b`): a literal
     /// found between word boundaries is a match.
     words: Vec<bool>,
+    /// Automaton literals some word list owns (their hits need word boundaries).
+    word_literal: Vec<bool>,
     /// Number of patterns.
     len: usize,
 }
@@ -48,6 +71,12 @@ fn is_word_char(c: char) -> bool {
 impl Prefilter {
     /// Build from the patterns (as compiled, lexicons expanded).
     pub fn new<'a>(patterns: impl Iterator<Item = &'a str>) -> Prefilter {
+        Prefilter::with_extra(patterns, &[])
+    }
+
+    /// Build from the patterns, with `extra` strings found by the same scan (matched as the
+    /// automaton matches: ASCII case ignored); [`Prefilter::extra_hits`] gives their matches.
+    pub fn with_extra<'a>(patterns: impl Iterator<Item = &'a str>, extra: &[&str]) -> Prefilter {
         let mut lits: Vec<String> = Vec::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
         let mut index = std::collections::HashMap::new();
@@ -73,6 +102,22 @@ impl Prefilter {
             }
         }
         let len = words.len();
+        // An extra string and a literal the automaton cannot tell apart (ASCII case aside)
+        // share one automaton literal.
+        let mut folded: std::collections::HashMap<String, usize> =
+            lits.iter().enumerate().map(|(i, l)| (l.to_ascii_lowercase(), i)).rev().collect();
+        let mut extra_of = vec![None; lits.len()];
+        for (k, e) in extra.iter().enumerate() {
+            let at = *folded.entry(e.to_ascii_lowercase()).or_insert_with(|| {
+                lits.push(e.to_string());
+                owners.push(Vec::new());
+                extra_of.push(None);
+                lits.len() - 1
+            });
+            if extra_of[at].is_none() {
+                extra_of[at] = Some(k);
+            }
+        }
         let ac = if lits.is_empty() {
             None
         } else {
@@ -86,34 +131,75 @@ impl Prefilter {
         };
         if ac.is_none() && !lits.is_empty() {
             // Cannot happen with these sizes; fall back to running everything.
-            return Prefilter { ac: None, owners: Vec::new(), always: (0..len).collect(), words: vec![false; len], len };
+            return Prefilter {
+                ac: None,
+                owners: Vec::new(),
+                extra: Vec::new(),
+                always: (0..len).collect(),
+                words: vec![false; len],
+                word_literal: Vec::new(),
+                len,
+            };
         }
-        Prefilter { ac, owners, always, words, len }
+        let word_literal = owners.iter().map(|o| o.iter().any(|&i| words[i])).collect();
+        Prefilter { ac, owners, extra: extra_of, always, words, word_literal, len }
     }
 
     /// What may match `text`, per pattern: [`NO`], [`MAYBE`] or [`YES`].
     pub fn candidates(&self, text: &str) -> Vec<Verdict> {
-        let mut seen = vec![NO; self.len];
+        let mut hits = Vec::new();
+        self.scan(text, &mut hits);
+        let mut seen = Vec::new();
+        self.verdicts(text, &hits, 0..text.len(), &mut seen);
+        seen
+    }
+
+    /// Every automaton match in `text` (overlapping ones too), into `hits`.
+    pub fn scan(&self, text: &str, hits: &mut Vec<Hit>) {
+        hits.clear();
+        if let Some(ac) = &self.ac {
+            hits.extend(ac.find_overlapping_iter(text).map(|m| {
+                let (start, end, literal) = (m.start(), m.end(), m.pattern().as_usize());
+                let (left, right) = if self.word_literal[literal] {
+                    (
+                        text.is_char_boundary(start) && !text[..start].chars().next_back().is_some_and(is_word_char),
+                        text.is_char_boundary(end) && !text[end..].chars().next().is_some_and(is_word_char),
+                    )
+                } else {
+                    (false, false)
+                };
+                Hit { start, end, literal, left, right }
+            }));
+        }
+    }
+
+    /// The verdicts ([`Prefilter::candidates`]) for the part `part` of `text`, whose
+    /// [`Prefilter::scan`] gave `hits`, into `seen`: as if `&text[part]` had been scanned
+    /// (the hits inside it, with its ends as word boundaries).
+    pub fn verdicts(&self, text: &str, hits: &[Hit], part: std::ops::Range<usize>, seen: &mut Vec<Verdict>) {
+        seen.clear();
+        seen.resize(self.len, NO);
         for &i in &self.always {
             seen[i] = MAYBE;
         }
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                let owners = &self.owners[m.pattern().as_usize()];
-                let bounded = || {
-                    !text[..m.start()].chars().next_back().is_some_and(is_word_char)
-                        && !text[m.end()..].chars().next().is_some_and(is_word_char)
-                };
-                for &i in owners {
-                    if !self.words[i] {
-                        seen[i] = seen[i].max(MAYBE);
-                    } else if seen[i] != YES && text.is_char_boundary(m.start()) && text.is_char_boundary(m.end()) && bounded() {
-                        seen[i] = YES;
-                    }
+        debug_assert!(text.is_char_boundary(part.start) && text.is_char_boundary(part.end));
+        for h in hits.iter().filter(|h| part.start <= h.start && h.end <= part.end) {
+            // The part's ends are word boundaries; inside it, the text's boundaries hold.
+            let bounded = (h.left || h.start == part.start) && (h.right || h.end == part.end);
+            for &i in &self.owners[h.literal] {
+                if !self.words[i] {
+                    seen[i] = seen[i].max(MAYBE);
+                } else if bounded {
+                    seen[i] = YES;
                 }
             }
         }
-        seen
+    }
+
+    /// The matches of the extra strings among `hits`: (start, end, index in the list given
+    /// to [`Prefilter::with_extra`]), in automaton order.
+    pub fn extra_hits<'h>(&'h self, hits: &'h [Hit]) -> impl Iterator<Item = (usize, usize, usize)> + 'h {
+        hits.iter().filter_map(|h| self.extra.get(h.literal).copied().flatten().map(|k| (h.start, h.end, k)))
     }
 
     /// How many patterns always run (no literal could be found).
@@ -314,6 +400,24 @@ mod tests {
         assert_eq!(p.candidates("She is willing."), [NO, MAYBE, NO, MAYBE]);
         assert_eq!(p.candidates("She will go."), [NO, MAYBE, YES, MAYBE]);
         assert_eq!(p.unfiltered(), 1);
+    }
+
+    #[test]
+    fn verdicts_of_a_part_are_those_of_its_own_scan() {
+        let pats = [r"(?i)\bbecause\b", r"\d+", r"(?i)\bwill\b", r"(?i)\bwill\s+go", r"(?i)\b(?:go|wil)\b"];
+        let p = Prefilter::with_extra(pats.iter().copied(), &["Will", "said", "go"]);
+        let text = "Goodwill, because she will go, said Ann.";
+        let mut hits = Vec::new();
+        p.scan(text, &mut hits);
+        let mut seen = Vec::new();
+        for a in (0..=text.len()).filter(|&a| text.is_char_boundary(a)) {
+            for b in (a..=text.len()).filter(|&b| text.is_char_boundary(b)) {
+                p.verdicts(text, &hits, a..b, &mut seen);
+                assert_eq!(seen, p.candidates(&text[a..b]), "{:?}", &text[a..b]);
+            }
+        }
+        let extra: Vec<(&str, usize)> = p.extra_hits(&hits).map(|(s, e, k)| (&text[s..e], k)).collect();
+        assert_eq!(extra, [("Go", 2), ("will", 0), ("will", 0), ("go", 2), ("said", 1)]);
     }
 
     #[test]

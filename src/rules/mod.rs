@@ -26,6 +26,7 @@ pub mod metadata;
 pub mod quote;
 pub mod segment;
 pub mod sources;
+pub mod word_hash;
 
 use std::collections::BTreeMap;
 use std::path::Path;

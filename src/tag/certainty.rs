@@ -10,9 +10,9 @@
 use std::ops::Range;
 
 use crate::rules::RuleSet;
-use crate::rules::claim::{CueKind, Level, matches_unless};
+use crate::rules::claim::{CueKind, Level, each_match_unless};
 use crate::rules::claim_lexicons::CueMatch;
-use crate::rules::claim_prefilter::{NO, Verdict};
+use crate::rules::claim_prefilter::{Hit, NO, Verdict};
 
 /// How many earlier rule cues a lexicon cue is compared with (rule cues that start before it
 /// and may contain it): enough for any text, and no quadratic work on a hostile one.
@@ -39,16 +39,35 @@ pub fn first_word(text: &str) -> usize {
 /// The cues of `text` (a sentence starting at clean-text offset `base`), in text order;
 /// `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of the text.
 pub fn find(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict]) -> Vec<Cue> {
+    let mut found: Vec<CueMatch> = Vec::new();
+    rules.claims.cue_lexicon.find(text, first_word(text), &mut found);
+    with_lexicon_cues(rules, text, base, candidates, found)
+}
+
+/// As [`find`], with the lexicon's phrases read off the sentence's scan `hits`
+/// ([`crate::rules::claim::ClaimRules::scan`]) instead of a scan of their own.
+pub fn find_in(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict], hits: &[Hit]) -> Vec<Cue> {
     let cr = &rules.claims;
     let mut found: Vec<CueMatch> = Vec::new();
-    cr.cue_lexicon.find(text, first_word(text), &mut found);
+    cr.cue_lexicon.find_in(text, first_word(text), cr.prefilter.extra_hits(hits), &mut found);
+    with_lexicon_cues(rules, text, base, candidates, found)
+}
+
+/// The cues of `text`, given its lexicon cues `found`: the rules' cues added, those inside
+/// another dropped.
+fn with_lexicon_cues(rules: &RuleSet, text: &str, base: usize, candidates: &[Verdict], mut found: Vec<CueMatch>) -> Vec<Cue> {
+    let cr = &rules.claims;
     let mut from_rules: Vec<CueMatch> = Vec::new();
     {
         for (_, r) in cr.cues.iter().enumerate().filter(|(i, _)| candidates[cr.cue_base + i] != NO) {
-            for m in matches_unless(&r.regex, r.unless.as_ref(), text) {
-                let range = r.regex.captures_at(text, m.start()).and_then(|c| c.name("cue").map(|g| g.range())).unwrap_or(m.range());
+            each_match_unless(&r.regex, r.unless.as_ref(), text, |m| {
+                let range = if r.has_cue_group {
+                    r.regex.captures_at(text, m.start()).and_then(|c| c.name("cue").map(|g| g.range())).unwrap_or(m.range())
+                } else {
+                    m.range()
+                };
                 from_rules.push(CueMatch { range, kind: r.kind, level: r.level, entry: None, rule: Some(r.rule) });
-            }
+            });
         }
     }
     if !from_rules.is_empty() {

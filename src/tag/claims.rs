@@ -30,7 +30,7 @@ use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
 use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
-use crate::rules::claim_prefilter::{MAYBE, Verdict};
+use crate::rules::claim_prefilter::{Hit, MAYBE, Verdict};
 
 /// One clause of a sentence that may be a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,9 @@ pub struct Clause {
     /// The rule that made it (index into `RuleSet::rules`), or `None` for an attribution's
     /// content (named by the attribution's rule).
     pub rule: Option<usize>,
+    /// Its number of words ([`checkworthy::word_count`]), when it was counted in testing
+    /// the clause (a piece of a sentence tested as a claim sentence of its own).
+    pub words: Option<usize>,
 }
 
 /// Find the claims of a document.
@@ -69,6 +72,7 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
     }
     let mut out = Vec::new();
     let none = Vec::new();
+    let mut scratch = Scratch::default();
     for (si, s) in ctx.seg.sentences.iter().enumerate() {
         if !ctx.seg.blocks[s.block].kind.has_claims() {
             continue;
@@ -76,9 +80,20 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
         let text = &ctx.text[s.range.clone()];
         let ents = entities::find(&rules.claims.entities, &mut people, text, s.range.start);
         let atts = by_sentence.get(&si).unwrap_or(&none);
-        sentence_claims(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut out);
+        sentence_claims_in(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut scratch, &mut out);
     }
     out
+}
+
+/// Buffers [`sentence_claims`] fills for each sentence, kept from one sentence to the next.
+#[derive(Default)]
+struct Scratch {
+    /// The sentence's automaton hits.
+    hits: Vec<Hit>,
+    /// The sentence's verdicts.
+    cand: Vec<Verdict>,
+    /// A clause region's verdicts.
+    own: Vec<Verdict>,
 }
 
 /// The claims of one sentence (`range` of `text`), given the attributions whose content
@@ -94,15 +109,36 @@ pub fn sentence_claims(
     ents: &[EntityTag],
     out: &mut Vec<ClaimTag>,
 ) {
+    sentence_claims_in(rules, text, sentence, range, attributions, atts, ents, &mut Scratch::default(), out);
+}
+
+/// [`sentence_claims`] with buffers kept from one sentence to the next.
+#[allow(clippy::too_many_arguments)]
+fn sentence_claims_in(
+    rules: &RuleSet,
+    text: &str,
+    sentence: usize,
+    range: Range<usize>,
+    attributions: &[AttributionTag],
+    atts: &[usize],
+    ents: &[EntityTag],
+    scratch: &mut Scratch,
+    out: &mut Vec<ClaimTag>,
+) {
     let cr = &rules.claims;
     let stext = &text[range.clone()];
-    let cand = cr.candidates(stext);
-    let Some(sentence_rule) = claim_sentence(rules, stext, &cand) else { return };
+    // One scan of the sentence: the verdicts of the sentence and of each clause's region,
+    // and the cue lexicon's phrases, all come from its hits.
+    let Scratch { hits, cand, own } = scratch;
+    cr.scan(stext, hits);
+    cr.prefilter.verdicts(stext, hits, 0..stext.len(), cand);
+    let (hits, cand) = (&*hits, &*cand);
+    let Some((sentence_rule, sentence_words)) = claim_sentence_words(rules, stext, cand) else { return };
     let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts);
     if clauses.is_empty() {
         return;
     }
-    let cues = certainty::find(rules, stext, range.start, &cand);
+    let cues = certainty::find_in(rules, stext, range.start, cand, hits);
     let whole = trim(text, range.clone());
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
@@ -120,12 +156,11 @@ pub fn sentence_claims(
         }
         let rtext = &text[region.clone()];
         // The prefilter's verdicts hold for the text they were made on.
-        let own;
-        let cand = if region == whole {
-            &cand
+        let cand: &[Verdict] = if region == whole {
+            cand
         } else {
-            own = cr.candidates(rtext);
-            &own
+            cr.prefilter.verdicts(stext, hits, region.start - range.start..region.end - range.start, own);
+            own
         };
         let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
         let mut mine: Vec<&Cue> = near(&cues, |c| &c.range, &cl.range).filter(|c| inside(&c.range)).collect();
@@ -190,7 +225,12 @@ pub fn sentence_claims(
             negated,
             boosted: !boosters.is_empty(),
             attributed: cl.attribution.is_some(),
-            words: checkworthy::word_count(ctext),
+            // Trimming takes no word away: a clause that is the whole sentence has its words.
+            words: match cl.words {
+                Some(n) => n,
+                None if cl.range == whole => sentence_words,
+                None => checkworthy::word_count(ctext),
+            },
         };
         let (score, features) = checkworthy::score(rules, rtext, &facts, cand);
         out.push(ClaimTag {
@@ -229,16 +269,19 @@ where
 /// rule objects; `candidates` is [`crate::rules::claim::ClaimRules::candidates`] of `text`
 /// or of a text that holds it.
 pub fn claim_sentence(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Option<usize> {
+    claim_sentence_words(rules, text, candidates).map(|(rule, _)| rule)
+}
+
+/// [`claim_sentence`], with the number of words of `text`.
+fn claim_sentence_words(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Option<(usize, usize)> {
     let cr = &rules.claims;
-    {
-        for (i, r) in cr.not_claims.iter().enumerate() {
-            if verdict_holds(candidates[cr.not_claim_base + i], &r.regex, r.unless.as_ref(), text) {
-                return None;
-            }
+    for (i, r) in cr.not_claims.iter().enumerate() {
+        if verdict_holds(candidates[cr.not_claim_base + i], &r.regex, r.unless.as_ref(), text) {
+            return None;
         }
     }
     let words = checkworthy::word_count(text);
-    cr.clauses.iter().find(|c| c.kind == ClauseKind::Sentence && words >= c.min_words && c.regex.is_match(text)).map(|c| c.rule)
+    cr.clauses.iter().find(|c| c.kind == ClauseKind::Sentence && words >= c.min_words && c.regex.is_match(text)).map(|c| (c.rule, words))
 }
 
 /// Trim spaces and clause punctuation from both ends of `r` in `text`.
@@ -312,6 +355,8 @@ pub fn clauses(
         stack.push(id);
     }
     let frame = cr.clauses.iter().filter(|c| c.kind == ClauseKind::Frame).collect::<Vec<_>>();
+    // A piece is tested with every pattern run (no prefilter verdicts hold for it).
+    let unfiltered = vec![MAYBE; cr.prefilter_len()];
     let mut out = Vec::new();
     for n in &nodes {
         let mut pieces = Vec::new();
@@ -331,7 +376,8 @@ pub fn clauses(
             let ptext = &text[p.clone()];
             let rule = if framed {
                 // The writer's framing around a content: a claim only if a frame rule takes it.
-                match frame.iter().find(|c| checkworthy::word_count(ptext) >= c.min_words && c.regex.is_match(ptext)) {
+                let words = checkworthy::word_count(ptext);
+                match frame.iter().find(|c| words >= c.min_words && c.regex.is_match(ptext)) {
                     Some(c) => Some(c.rule),
                     None => continue,
                 }
@@ -340,7 +386,7 @@ pub fn clauses(
             } else {
                 Some(sentence_rule)
             };
-            split(rules, text, &whole, p, n.attribution, rule, &mut out);
+            split(rules, text, &whole, p, n.attribution, rule, &unfiltered, &mut out);
         }
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
@@ -358,6 +404,7 @@ fn split(
     r: Range<usize>,
     attribution: Option<usize>,
     rule: Option<usize>,
+    unfiltered: &[Verdict],
     out: &mut Vec<Clause>,
 ) {
     let s = &text[r.clone()];
@@ -379,24 +426,31 @@ fn split(
         if left >= min && right >= min {
             let piece = trim(text, r.start + start..r.start + m.start);
             if !piece.is_empty() {
-                out.push(Clause { range: piece, attribution, rule });
+                out.push(Clause { range: piece, attribution, rule, words: None });
             }
             start = m.end;
         }
     }
     let last = trim(text, r.start + start..r.end);
     if !last.is_empty() {
-        out.push(Clause { range: last, attribution, rule });
+        out.push(Clause { range: last, attribution, rule, words: None });
     }
     // A piece cut off by a split or an attribution must stand as a claim on its own (a
     // greeting or a question in a speaker's line is none).
     let mut i = before;
     while i < out.len() {
-        let piece = &text[out[i].range.clone()];
-        if out[i].range != *whole && claim_sentence(rules, piece, &vec![MAYBE; rules.claims.prefilter_len()]).is_none() {
-            out.remove(i);
-        } else {
+        if out[i].range == *whole {
             i += 1;
+            continue;
+        }
+        match claim_sentence_words(rules, &text[out[i].range.clone()], unfiltered) {
+            Some((_, words)) => {
+                out[i].words = Some(words);
+                i += 1;
+            }
+            None => {
+                out.remove(i);
+            }
         }
     }
 }

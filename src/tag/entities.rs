@@ -16,16 +16,16 @@
 //!   not names; a lone capitalised first word is a name only if a lexicon knows it;
 //! - anything else capitalised is `other`.
 
-use std::collections::HashSet;
 use std::ops::Range;
 
 use crate::rules::claim_lexicons::{EntityLexicon, WordRole};
+use crate::rules::word_hash::WordSet;
 use crate::tag::EntityTag;
 
 /// What the document has shown to be people's names, carried from sentence to sentence.
 #[derive(Debug, Default, Clone)]
 pub struct People {
-    names: HashSet<String>,
+    names: WordSet<String>,
 }
 
 impl People {
@@ -54,14 +54,47 @@ fn is_inner(c: char) -> bool {
     matches!(c, '-' | '\'' | '’' | '.' | '&')
 }
 
+/// The character at byte `i` of `text` and its length; ASCII without decoding.
+#[inline]
+fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
+    let &b = text.as_bytes().get(i)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    let c = text[i..].chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
 /// Word tokens of `text`: letters and digits, with `-`, `'`, `’`, `.`, `&` kept inside.
 fn tokens(text: &str) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(text.len() / 5 + 4);
     let mut start: Option<usize> = None;
-    let mut it = text.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
-        let next_alnum = it.peek().is_some_and(|&(_, n)| n.is_alphanumeric());
-        let inside = c.is_alphanumeric() || (start.is_some() && is_inner(c) && (next_alnum || c == '.' || c == '’' || c == '\''));
+    if text.is_ascii() {
+        // The same rules, byte by byte (`’` cannot occur).
+        let b = text.as_bytes();
+        for i in 0..b.len() {
+            let c = b[i];
+            let inside = c.is_ascii_alphanumeric()
+                || (start.is_some()
+                    && matches!(c, b'-' | b'\'' | b'.' | b'&')
+                    && (c == b'.' || c == b'\'' || b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)));
+            match (inside, start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    out.push(s..i);
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        return finish_tokens(text, start, out);
+    }
+    let mut i = 0;
+    let mut cur = char_at(text, 0);
+    while let Some((c, len)) = cur {
+        let next = char_at(text, i + len);
+        let next_alnum = || next.is_some_and(|(n, _)| n.is_alphanumeric());
+        let inside = c.is_alphanumeric() || (start.is_some() && is_inner(c) && (c == '.' || c == '’' || c == '\'' || next_alnum()));
         match (inside, start) {
             (true, None) => start = Some(i),
             (false, Some(s)) => {
@@ -70,7 +103,14 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
             }
             _ => {}
         }
+        i += len;
+        cur = next;
     }
+    finish_tokens(text, start, out)
+}
+
+/// The last token (from `start`, if one is open) added, and final periods taken off.
+fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>) -> Vec<Range<usize>> {
     if let Some(s) = start {
         out.push(s..text.len());
     }
@@ -82,6 +122,27 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
         }
     }
     out
+}
+
+/// `s` lower-cased into `buf` (replacing its contents), without its periods when
+/// `drop_dots`; as `str::to_lowercase` (then `replace('.', "")`) would give it.
+fn lower_into<'b>(buf: &'b mut String, s: &str, drop_dots: bool) -> &'b str {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+        if drop_dots && s.contains('.') {
+            buf.retain(|c| c != '.');
+        }
+    } else {
+        let l = s.to_lowercase();
+        if drop_dots {
+            buf.extend(l.chars().filter(|&c| c != '.'));
+        } else {
+            buf.push_str(&l);
+        }
+    }
+    buf
 }
 
 fn is_capitalised(t: &str) -> bool {
@@ -102,6 +163,7 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
     // capitalised for its place, not for being a name.
     let initial = |i: usize| i == 0 || text[..toks[i].start].trim_end().ends_with([':', '“', '"', '‘', '(', '[', ')', ']', '—', '–']);
     let mut out = Vec::new();
+    let mut buf = String::new();
     let mut i = 0;
     while i < toks.len() {
         if !is_capitalised(word(i)) {
@@ -127,12 +189,14 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
         }
         let next = end + 1;
         let mut s = i;
-        while s <= end && (lx.words.get(word(s)) == Some(&WordRole::Stop) || (initial(s) && lx.starters.contains(&word(s).to_lowercase())))
+        while s <= end
+            && (lx.words.get(word(s)) == Some(&WordRole::Stop)
+                || (initial(s) && lx.starters.contains(lower_into(&mut buf, word(s), false))))
         {
             s += 1;
         }
         if s <= end
-            && let Some(e) = classify(lx, people, text, &toks, s, end, initial(s))
+            && let Some(e) = classify(lx, people, text, &toks, s, end, initial(s), &mut buf)
         {
             out.push(EntityTag { range: base + e.0.start..base + e.0.end, kind: e.1 });
         }
@@ -141,7 +205,8 @@ pub fn find(lx: &EntityLexicon, people: &mut People, text: &str, base: usize) ->
     out
 }
 
-/// Kind and span of the run `toks[s..=e]`, if it names something.
+/// Kind and span of the run `toks[s..=e]`, if it names something; `buf` is scratch space.
+#[allow(clippy::too_many_arguments)]
 fn classify(
     lx: &EntityLexicon,
     people: &mut People,
@@ -150,6 +215,7 @@ fn classify(
     s: usize,
     e: usize,
     first: bool,
+    buf: &mut String,
 ) -> Option<(Range<usize>, String)> {
     let span = |a: usize, b: usize| {
         let r = toks[a].start..toks[b].end;
@@ -158,17 +224,22 @@ fn classify(
     };
     let whole = span(s, e);
     let name = &text[whole.clone()];
-    let lower = |a: usize, b: usize| text[toks[a].start..toks[b].end].to_lowercase().replace('.', "");
-    if let Some((kind, _)) = lx.names.get(name).or_else(|| lx.names.get(&format!("{name}."))) {
+    let found = lx.names.get(name).or_else(|| {
+        buf.clear();
+        buf.push_str(name);
+        buf.push('.');
+        lx.names.get(buf.as_str())
+    });
+    if let Some((kind, _)) = found {
         // A country word followed by a lower-case person role: `Japanese foreign minister`.
-        if let Some(role_end) = following_role(lx, text, toks, e) {
+        if let Some(role_end) = following_role(lx, text, toks, e, buf) {
             return Some((whole.start..toks[role_end].end, "person".into()));
         }
         return Some((whole, kind.clone()));
     }
     // A title or person role first: the rest is a person's name.
     for n in (1..=lx.max_title_words.min(e - s + 1)).rev() {
-        if lx.titles.contains(&lower(s, s + n - 1)) {
+        if lx.titles.contains(lower_into(buf, &text[toks[s].start..toks[s + n - 1].end], true)) {
             if s + n > e {
                 return None;
             }
@@ -179,7 +250,7 @@ fn classify(
     }
     // A person role last: `US President`.
     for n in (1..=lx.max_title_words.min(e - s)).rev() {
-        if lx.titles.contains(&lower(e + 1 - n, e)) {
+        if lx.titles.contains(lower_into(buf, &text[toks[e + 1 - n].start..toks[e].end], true)) {
             return Some((whole, "person".into()));
         }
     }
@@ -199,7 +270,7 @@ fn classify(
 }
 
 /// The last token of a lower-case person role right after token `e`, if there is one.
-fn following_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], e: usize) -> Option<usize> {
+fn following_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], e: usize, buf: &mut String) -> Option<usize> {
     let max = lx.max_title_words.min(toks.len().saturating_sub(e + 1));
     for n in (1..=max).rev() {
         let a = e + 1;
@@ -208,8 +279,8 @@ fn following_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], e: usiz
         if !gap.chars().all(char::is_whitespace) || is_capitalised(&text[toks[a].clone()]) {
             return None;
         }
-        let phrase = text[toks[a].start..toks[b].end].to_lowercase();
-        if lx.roles.get(&phrase).is_some_and(|k| k == "person") {
+        let phrase = lower_into(buf, &text[toks[a].start..toks[b].end], false);
+        if lx.roles.get(phrase).is_some_and(|k| k == "person") {
             return Some(b);
         }
     }
@@ -236,6 +307,9 @@ mod tests {
         let t = "The U.S. and Xi’s team met Dr. Lee.";
         let got: Vec<&str> = tokens(t).into_iter().map(|r| &t[r]).collect();
         assert_eq!(got, ["The", "U.S.", "and", "Xi’s", "team", "met", "Dr", "Lee"]);
+        let t = "The U.S. and Xi's A&P team--met Dr. Lee-Smith's 'crew'.";
+        let got: Vec<&str> = tokens(t).into_iter().map(|r| &t[r]).collect();
+        assert_eq!(got, ["The", "U.S.", "and", "Xi's", "A&P", "team", "met", "Dr", "Lee-Smith's", "crew'"]);
     }
 
     #[test]
