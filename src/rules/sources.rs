@@ -15,6 +15,7 @@
 //! - `lexicons/attribution_hedges.txt`: hedges on an attribution (`reportedly`).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::{Files, Lexicon, RuleError};
 
@@ -49,33 +50,75 @@ pub enum Boundary {
     Conj,
 }
 
+/// A map from lexicon words, hashed by [`WordHasher`].
+pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
+/// A set of lexicon words, hashed by [`WordHasher`].
+pub type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
+
+/// The hash of the source lexicons: the lookups run on every word near a cue and of every
+/// name of a document, and the words are short, where SipHash costs more than the rest of
+/// the lookup. A multiply-rotate hash over 8-byte words (as rustc's FxHash); the tables
+/// hold only lexicon words, so a text cannot make them collide, and nothing iterates them
+/// in an order that reaches the output.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, w: u64) {
+        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
 /// Compiled source lexicons.
 #[derive(Debug, Clone, Default)]
 pub struct SourceLexicons {
     /// Lower-cased pronoun → what it refers to.
-    pub pronouns: HashMap<String, Refers>,
+    pub pronouns: WordMap<Refers>,
     /// Lower-cased possessive determiners (`his`, `their`).
-    pub possessives: HashSet<String>,
+    pub possessives: WordSet,
     /// Lower-cased pronouns that can be the subject of a bare verb form (`I`, `we`, `they`).
-    pub plural_subjects: HashSet<String>,
+    pub plural_subjects: WordSet,
     /// Lower-cased anonymous-source nouns and phrases.
-    pub anonymous: HashSet<String>,
+    pub anonymous: WordSet,
     /// Lower-cased document and utterance nouns.
-    pub documents: HashSet<String>,
+    pub documents: WordSet,
     /// Country form (as written) → canonical name.
-    pub countries: HashMap<String, String>,
+    pub countries: WordMap<String>,
     /// Organisation form (as written) → canonical name.
-    pub organizations: HashMap<String, String>,
+    pub organizations: WordMap<String>,
     /// Lower-cased role → `person` or `organization`.
-    pub roles: HashMap<String, String>,
+    pub roles: WordMap<String>,
     /// Longest role, in words.
     pub role_words: usize,
     /// Honorifics as written (`Dr.`, `Mr`).
-    pub honorifics: HashSet<String>,
+    pub honorifics: WordSet,
     /// Words that make a capitalised name an organisation.
-    pub organization_words: HashSet<String>,
+    pub organization_words: WordSet,
     /// Lower-cased word → how it bounds a source.
-    pub boundaries: HashMap<String, Boundary>,
+    pub boundaries: WordMap<Boundary>,
     /// Lower-cased attribution hedges, longest first.
     pub hedges: Vec<String>,
     /// The hedges as one automaton (ASCII case folded, leftmost-longest).
@@ -110,13 +153,12 @@ impl SourceLexicons {
                 out.pronouns.insert(e.text.to_lowercase(), r);
             }
         }
-        let lower_set = |name: &str| -> HashSet<String> {
-            lexicons.get(name).map(|lx| lx.words().map(str::to_lowercase).collect()).unwrap_or_default()
-        };
+        let lower_set =
+            |name: &str| -> WordSet { lexicons.get(name).map(|lx| lx.words().map(str::to_lowercase).collect()).unwrap_or_default() };
         out.anonymous = lower_set("anonymous_sources");
         out.documents = lower_set("document_sources");
-        let as_written = |name: &str, errors: &mut Vec<RuleError>| -> HashMap<String, String> {
-            let Some(lx) = lexicons.get(name) else { return HashMap::new() };
+        let as_written = |name: &str, errors: &mut Vec<RuleError>| -> WordMap<String> {
+            let Some(lx) = lexicons.get(name) else { return WordMap::default() };
             errors.extend(lx.check_fields(src(name), 1, None));
             lx.entries.iter().filter_map(|e| Some((e.text.clone(), e.fields.first()?.clone()))).collect()
         };

@@ -367,8 +367,9 @@ impl Names {
                 let mut k = first;
                 'titles: while k < j {
                     for n in (1..=lex.role_words.min(j - k)).rev() {
-                        let phrase = ctx.text[toks[k].range.start..toks[k + n - 1].range.end].to_lowercase();
-                        if lex.role(&phrase).is_some() || (n == 1 && lex.honorifics.contains(&ctx.text[toks[k].range.clone()])) {
+                        // (`role` reads any case)
+                        let phrase = &ctx.text[toks[k].range.start..toks[k + n - 1].range.end];
+                        if lex.role(phrase).is_some() || (n == 1 && lex.honorifics.contains(&ctx.text[toks[k].range.clone()])) {
                             k += n;
                             continue 'titles;
                         }
