@@ -14,8 +14,7 @@
 //!   source read from the words beside a cue;
 //! - `lexicons/attribution_hedges.txt`: hedges on an attribution (`reportedly`).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::collections::BTreeMap;
 
 use super::{Files, Lexicon, RuleError};
 
@@ -50,47 +49,12 @@ pub enum Boundary {
     Conj,
 }
 
-/// A map from lexicon words, hashed by [`WordHasher`].
-pub type WordMap<V> = HashMap<String, V, BuildHasherDefault<WordHasher>>;
-/// A set of lexicon words, hashed by [`WordHasher`].
-pub type WordSet = HashSet<String, BuildHasherDefault<WordHasher>>;
-
-/// The hash of the source lexicons: the lookups run on every word near a cue and of every
-/// name of a document, and the words are short, where SipHash costs more than the rest of
-/// the lookup. A multiply-rotate hash over 8-byte words (as rustc's FxHash); the tables
-/// hold only lexicon words, so a text cannot make them collide, and nothing iterates them
-/// in an order that reaches the output.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WordHasher(u64);
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
-        }
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl WordHasher {
-    fn add(&mut self, w: u64) {
-        self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
+/// A map from lexicon words. The lookups run on every word near a cue and of every name
+/// of a document, so the tables use the fast [`super::word_hash::WordHasher`]; nothing
+/// iterates them in an order that reaches the output.
+pub type WordMap<V> = super::word_hash::WordMap<String, V>;
+/// A set of lexicon words (see [`WordMap`]).
+pub type WordSet = super::word_hash::WordSet<String>;
 
 /// Compiled source lexicons.
 #[derive(Debug, Clone, Default)]
