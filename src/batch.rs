@@ -379,6 +379,7 @@ impl Writing<'_> {
             self.written += 1;
             account(&mut self.summary, input, d);
         }
+        self.out.flush_stdout()?;
         for (input, sha256) in finished {
             self.summary.inputs[input].sha256 = sha256;
         }

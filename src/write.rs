@@ -388,6 +388,16 @@ impl Output {
         Ok(())
     }
 
+    /// Hand the records written so far to stdout, when that is the output: a filter's
+    /// reader downstream sees each chunk as soon as it is written, not when the buffer
+    /// fills. Files are flushed at checkpoints and at the end.
+    pub fn flush_stdout(&mut self) -> io::Result<()> {
+        match &mut self.stdout {
+            Some(w) => w.flush(),
+            None => Ok(()),
+        }
+    }
+
     /// Record that `documents` documents are written, with the run's counts so far: flush
     /// the partial files, then replace the checkpoint atomically. Nothing for stdout.
     pub fn checkpoint(&mut self, documents: usize, summary: &impl serde::Serialize) -> io::Result<()> {

@@ -139,3 +139,35 @@ fn filter_into_a_closed_pipe_stops_quietly() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("error"), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+#[test]
+fn filter_fed_slowly_writes_each_chunk_before_the_input_ends() {
+    // A live feed: with `--chunk-docs 1` each record reaches stdout while stdin is still
+    // open (it used to wait in the output buffer until the input ended).
+    let mut child = Command::new(BIN)
+        .args(["extract", "-q", "--threads", "2", "--chunk-docs", "1", "--input-format", "jsonl", "-", "-o", "-", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"{\"id\": \"first\", \"text\": \"The harbour board said the strike would end on Monday.\"}\n").unwrap();
+    stdin.flush().unwrap();
+    // read the first record while stdin stays open; a reader thread, so a hang fails the
+    // test after a while instead of blocking it
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(&mut stdout, &mut line).unwrap();
+        tx.send(line).unwrap();
+        stdout
+    });
+    let line = rx.recv_timeout(std::time::Duration::from_secs(60));
+    drop(stdin);
+    let line = line.expect("the first record arrives while the input is still open");
+    assert!(line.starts_with('{') && line.contains("\"doc_id\":\"first\""), "{line}");
+    reader.join().unwrap();
+    assert!(child.wait().unwrap().success());
+}
