@@ -36,7 +36,7 @@ fn every_claim_rule_example_holds() {
 
 // ---------------------------------------------------------------- clause scope, hand-built attributions
 
-use claimex::tag::claims::sentence_claims;
+use claimex::tag::claims::{Scratch, sentence_claims};
 use claimex::tag::{AttributionTag, ClaimTag};
 
 /// An attribution over `text`: the first occurrences of `source`, `cue` and `content`.
@@ -65,7 +65,7 @@ fn claims_with(text: &str, atts: &[AttributionTag]) -> Vec<ClaimTag> {
     let rules = RuleSet::builtin();
     let idx: Vec<usize> = (0..atts.len()).collect();
     let mut out = Vec::new();
-    sentence_claims(&rules, text, 0, 0..text.len(), atts, &idx, &[], &mut out);
+    sentence_claims(&rules, text, 0, 0..text.len(), atts, &idx, &[], &mut Scratch::default(), &mut out);
     out
 }
 

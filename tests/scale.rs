@@ -26,16 +26,22 @@ fn sample(n: usize) -> Option<Vec<u8>> {
     Some(out)
 }
 
-/// Run the filter on `input`; stdout, with the exit status checked.
-fn filter(input: &[u8], extra: &[&str]) -> Vec<u8> {
-    let mut child = Command::new(BIN)
+/// Start the filter (`extract` JSONL on stdin to JSONL on stdout) with `extra` options,
+/// its three streams piped.
+fn spawn_filter(extra: &[&str]) -> std::process::Child {
+    Command::new(BIN)
         .args(["extract", "--input-format", "jsonl", "-", "-o", "-", "--format", "jsonl"])
         .args(extra)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("run claimex");
+        .expect("run claimex")
+}
+
+/// Run the filter on `input`; stdout, with the exit status checked.
+fn filter(input: &[u8], extra: &[&str]) -> Vec<u8> {
+    let mut child = spawn_filter(extra);
     let mut stdin = child.stdin.take().expect("stdin");
     let data = input.to_vec();
     let feeder = std::thread::spawn(move || stdin.write_all(&data));
@@ -120,13 +126,7 @@ fn dataset_is_identical_for_any_thread_count_and_chunk_size() {
 fn filter_into_a_closed_pipe_stops_quietly() {
     // `claimex extract … -o - | head`: the reader went away; like `split`, not an error.
     let Some(data) = sample(100) else { return };
-    let mut child = Command::new(BIN)
-        .args(["extract", "--input-format", "jsonl", "-", "-o", "-", "--format", "jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_filter(&[]);
     let mut stdin = child.stdin.take().unwrap();
     let feeder = std::thread::spawn(move || {
         let _ = stdin.write_all(&data);
@@ -144,13 +144,7 @@ fn filter_into_a_closed_pipe_stops_quietly() {
 fn filter_fed_slowly_writes_each_chunk_before_the_input_ends() {
     // A live feed: with `--chunk-docs 1` each record reaches stdout while stdin is still
     // open (it used to wait in the output buffer until the input ended).
-    let mut child = Command::new(BIN)
-        .args(["extract", "-q", "--threads", "2", "--chunk-docs", "1", "--input-format", "jsonl", "-", "-o", "-", "--format", "jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_filter(&["-q", "--threads", "2", "--chunk-docs", "1"]);
     let mut stdin = child.stdin.take().unwrap();
     stdin.write_all(b"{\"id\": \"first\", \"text\": \"The harbour board said the strike would end on Monday.\"}\n").unwrap();
     stdin.flush().unwrap();

@@ -31,10 +31,9 @@
 //! - `nests`: the content is the speaker's words whatever cues stand in it (a transcript
 //!   line `CLINTON: I believe …`): it is not cut at a later cue of its sentence.
 
-use std::cell::RefCell;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
-use std::sync::{Arc, OnceLock, Weak};
+use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use toml::Spanned;
@@ -299,26 +298,16 @@ pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<
     build_context_pattern(ctx, p, &expanded, errors)
 }
 
-thread_local! {
-    /// The context patterns compiled on this thread that some rule set still holds, by
-    /// expanded pattern.
-    static SHARED: RefCell<HashMap<String, Weak<regex::Regex>>> = RefCell::new(HashMap::new());
-}
-
 /// [`compile_context_pattern`], one regex shared by every rule with the same expanded
 /// pattern (the nominal rules repeat their `before`): it is compiled once, and its lazy DFA
 /// states, built as the text is read, serve all of them.
 pub fn compile_context_pattern_shared(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<Arc<regex::Regex>> {
     let expanded = expand_context_pattern(ctx, p, errors)?;
-    if let Some(re) = SHARED.with(|m| m.borrow().get(&expanded).and_then(Weak::upgrade)) {
-        return Some(re);
+    if let Some(re) = ctx.shared.borrow().get(&expanded) {
+        return Some(re.clone());
     }
     let re = Arc::new(build_context_pattern(ctx, p, &expanded, errors)?);
-    SHARED.with(|m| {
-        let mut m = m.borrow_mut();
-        m.retain(|_, w| w.strong_count() > 0);
-        m.insert(expanded, Arc::downgrade(&re));
-    });
+    ctx.shared.borrow_mut().insert(expanded, re.clone());
     Some(re)
 }
 

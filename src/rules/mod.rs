@@ -380,6 +380,7 @@ impl RuleSet {
             hash: hash_files(files),
             origin: origin.to_string(),
         };
+        let shared = SharedRegexes::default();
         for (rel, src) in files {
             let Some(stem) = rel.strip_suffix(".toml") else { continue };
             let path = shown(rel);
@@ -405,7 +406,7 @@ impl RuleSet {
                     ));
                     continue;
                 }
-                let ctx = Ctx { path: &path, src, lexicons: &lexicons };
+                let ctx = Ctx { path: &path, src, lexicons: &lexicons, shared: &shared };
                 let meta = ctx.meta(stem, &rule, span.start);
                 let before = errors.len();
                 set.compile_rule(&ctx, &rule, &meta, &mut errors);
@@ -486,7 +487,13 @@ pub struct Ctx<'a> {
     pub src: &'a str,
     /// Lexicons, for `{{name}}` expansion.
     pub lexicons: &'a BTreeMap<String, Lexicon>,
+    /// Regexes compiled so far in this load, by expanded pattern, for rules that share
+    /// them (see [`attribution::compile_context_pattern_shared`]).
+    pub shared: &'a SharedRegexes,
 }
+
+/// Compiled regexes by expanded pattern, kept while one rule set is loaded.
+pub type SharedRegexes = std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<regex::Regex>>>;
 
 impl Ctx<'_> {
     /// An error at a span of this file.

@@ -80,14 +80,14 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
         let text = &ctx.text[s.range.clone()];
         let ents = entities::find(&rules.claims.entities, &mut people, text, s.range.start);
         let atts = by_sentence.get(&si).unwrap_or(&none);
-        sentence_claims_in(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut scratch, &mut out);
+        sentence_claims(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut scratch, &mut out);
     }
     out
 }
 
 /// Buffers [`sentence_claims`] fills for each sentence, kept from one sentence to the next.
-#[derive(Default)]
-struct Scratch {
+#[derive(Debug, Default)]
+pub struct Scratch {
     /// The sentence's automaton hits.
     hits: Vec<Hit>,
     /// The sentence's verdicts.
@@ -97,24 +97,9 @@ struct Scratch {
 }
 
 /// The claims of one sentence (`range` of `text`), given the attributions whose content
-/// overlaps it and its entities.
+/// overlaps it and its entities. `scratch` holds buffers kept from one sentence to the next.
 #[allow(clippy::too_many_arguments)]
 pub fn sentence_claims(
-    rules: &RuleSet,
-    text: &str,
-    sentence: usize,
-    range: Range<usize>,
-    attributions: &[AttributionTag],
-    atts: &[usize],
-    ents: &[EntityTag],
-    out: &mut Vec<ClaimTag>,
-) {
-    sentence_claims_in(rules, text, sentence, range, attributions, atts, ents, &mut Scratch::default(), out);
-}
-
-/// [`sentence_claims`] with buffers kept from one sentence to the next.
-#[allow(clippy::too_many_arguments)]
-fn sentence_claims_in(
     rules: &RuleSet,
     text: &str,
     sentence: usize,

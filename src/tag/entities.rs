@@ -78,14 +78,7 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
                 || (start.is_some()
                     && matches!(c, b'-' | b'\'' | b'.' | b'&')
                     && (c == b'.' || c == b'\'' || b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)));
-            match (inside, start) {
-                (true, None) => start = Some(i),
-                (false, Some(s)) => {
-                    out.push(s..i);
-                    start = None;
-                }
-                _ => {}
-            }
+            step(inside, i, &mut start, &mut out);
         }
         return finish_tokens(text, start, out);
     }
@@ -95,14 +88,7 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
         let next = char_at(text, i + len);
         let next_alnum = || next.is_some_and(|(n, _)| n.is_alphanumeric());
         let inside = c.is_alphanumeric() || (start.is_some() && is_inner(c) && (c == '.' || c == '’' || c == '\'' || next_alnum()));
-        match (inside, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                out.push(s..i);
-                start = None;
-            }
-            _ => {}
-        }
+        step(inside, i, &mut start, &mut out);
         i += len;
         cur = next;
     }
@@ -110,6 +96,19 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
 }
 
 /// The last token (from `start`, if one is open) added, and final periods taken off.
+/// One character of the token scan at byte `i`: a token starts where `inside` begins
+/// and ends where it stops.
+fn step(inside: bool, i: usize, start: &mut Option<usize>, out: &mut Vec<Range<usize>>) {
+    match (inside, *start) {
+        (true, None) => *start = Some(i),
+        (false, Some(s)) => {
+            out.push(s..i);
+            *start = None;
+        }
+        _ => {}
+    }
+}
+
 fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>) -> Vec<Range<usize>> {
     if let Some(s) = start {
         out.push(s..text.len());
