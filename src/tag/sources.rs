@@ -320,22 +320,55 @@ pub struct Mention {
     pub kind: String,
 }
 
-/// The names of a document, found once: capitalised runs without their titles.
+/// The names of a document: capitalised runs without their titles, found at the first
+/// question that needs them (many documents resolve every source without them), and the
+/// speakers found so far.
 #[derive(Debug, Default)]
 pub struct Names {
-    /// Mentions in document order.
-    pub mentions: Vec<Mention>,
-    /// Name word → indexes of person mentions of two or more words holding it.
-    by_word: HashMap<String, Vec<usize>>,
+    /// The mentions of the document, found once, at the first use.
+    index: std::cell::OnceCell<NameIndex>,
     /// The resolved sources of the attributions found so far, in document order.
     pub speakers: std::cell::RefCell<Vec<Mention>>,
 }
 
+/// The mentions of a document.
+#[derive(Debug, Default)]
+struct NameIndex {
+    /// Mentions in document order.
+    mentions: Vec<Mention>,
+    /// Name word → indexes of person mentions of two or more words holding it.
+    by_word: HashMap<String, Vec<usize>>,
+}
+
 impl Names {
+    /// The mentions of the document (found at the first call).
+    fn index(&self, ctx: &Context) -> &NameIndex {
+        self.index.get_or_init(|| NameIndex::build(ctx))
+    }
+
+    /// The longest full form of a short person name: a multi-word name ending (or else
+    /// starting) with it, the most recent before `at` if any.
+    pub fn full_form(&self, ctx: &Context, short: &str, at: usize) -> Option<&str> {
+        let index = self.index(ctx);
+        let cands = index.by_word.get(short)?;
+        let pick = |last: bool| {
+            let fits = |&&i: &&usize| {
+                let n = &index.mentions[i].name;
+                n != short && if last { n.ends_with(short) } else { n.starts_with(short) }
+            };
+            // mention indexes are in document order: look back from `at` a bounded number
+            let k = cands.partition_point(|&i| index.mentions[i].at < at);
+            cands[..k].iter().rev().take(64).find(|i| fits(i)).or_else(|| cands[k..].iter().take(64).find(|i| fits(i))).copied()
+        };
+        pick(true).or_else(|| pick(false)).map(|i| index.mentions[i].name.as_str())
+    }
+}
+
+impl NameIndex {
     /// Find the names of a document.
-    pub fn build(ctx: &Context) -> Names {
+    fn build(ctx: &Context) -> NameIndex {
         let lex = &ctx.rules.sources;
-        let mut names = Names::default();
+        let mut names = NameIndex::default();
         for (si, s) in ctx.seg.sentences.iter().enumerate() {
             if matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate | BlockKind::AuthorBio) {
                 continue;
@@ -401,22 +434,6 @@ impl Names {
         }
         names
     }
-
-    /// The longest full form of a short person name: a multi-word name ending (or else
-    /// starting) with it, the most recent before `at` if any.
-    pub fn full_form(&self, short: &str, at: usize) -> Option<&str> {
-        let cands = self.by_word.get(short)?;
-        let pick = |last: bool| {
-            let fits = |&&i: &&usize| {
-                let n = &self.mentions[i].name;
-                n != short && if last { n.ends_with(short) } else { n.starts_with(short) }
-            };
-            // mention indexes are in document order: look back from `at` a bounded number
-            let k = cands.partition_point(|&i| self.mentions[i].at < at);
-            cands[..k].iter().rev().take(64).find(|i| fits(i)).or_else(|| cands[k..].iter().take(64).find(|i| fits(i))).copied()
-        };
-        pick(true).or_else(|| pick(false)).map(|i| self.mentions[i].name.as_str())
-    }
 }
 
 /// person, organization or country for a capitalised name.
@@ -461,7 +478,7 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
         && let Some(&refers) = lex.pronouns.get(&lower)
     {
         out.kind = "pronoun".into();
-        out.name = resolve_pronoun(names, refers, r.start, si);
+        out.name = resolve_pronoun(ctx, names, refers, r.start, si);
         out.reasoning.push(match &out.name {
             Some(n) => format!("pronoun `{text}` → most recent compatible mention `{n}` (window {RESOLVE_WINDOW} sentences)"),
             None => format!("pronoun `{text}`: no compatible mention in the window"),
@@ -553,7 +570,7 @@ pub fn resolve(ctx: &Context, names: &Names, r: Range<usize>, si: usize) -> Reso
             return out;
         }
         out.kind = role.unwrap_or(name_kind(&name, lex)).to_string();
-        let full = if tail == 1 { names.full_form(&name, r.start) } else { None };
+        let full = if tail == 1 { names.full_form(ctx, &name, r.start) } else { None };
         out.reasoning.push(match full {
             Some(f) => format!("short name `{name}` → `{f}`, its longest form in the document"),
             None => format!("name `{name}`"),
@@ -598,7 +615,7 @@ fn strip_det(text: &str, lex: &SourceLexicons) -> String {
 /// What a pronoun refers to: the source of the most recent attribution in the window
 /// (speakers are what reports keep referring back to), else the most recent compatible
 /// name mentioned before it, in sentence `si` or the window before it.
-fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Option<String> {
+fn resolve_pronoun(ctx: &Context, names: &Names, refers: Refers, at: usize, si: usize) -> Option<String> {
     let ok = |m: &Mention| match refers {
         Refers::Person => m.kind == "person",
         Refers::Thing => m.kind != "person",
@@ -611,6 +628,7 @@ fn resolve_pronoun(names: &Names, refers: Refers, at: usize, si: usize) -> Optio
     if let Some(m) = speakers[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)) {
         return Some(m.name.clone());
     }
-    let end = names.mentions.partition_point(|m| m.at < at);
-    names.mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
+    let mentions = &names.index(ctx).mentions;
+    let end = mentions.partition_point(|m| m.at < at);
+    mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
 }
