@@ -62,6 +62,7 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
     let hits = ctx.rules.cues.find(ctx.text);
     let mut cands: Vec<Cand> = Vec::new();
     let mut hi = 0;
+    let mut toks = Vec::new();
     for (si, s) in ctx.seg.sentences.iter().enumerate() {
         while hi < hits.len() && hits[hi].range.start < s.range.start {
             hi += 1;
@@ -73,7 +74,7 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
         if lo == hi || matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate) {
             continue;
         }
-        let toks = sources::tokenize(ctx.text, s.range.clone());
+        sources::tokenize_into(ctx.text, s.range.clone(), &mut toks);
         let first = cands.len();
         for h in &hits[lo..hi] {
             if let Some(c) = first_rule(ctx, si, h, &toks, &cands[first..], quotes) {

@@ -41,52 +41,73 @@ pub struct Tok {
 /// Cut `text[range]` into tokens. Words run through inner `’ ' - . &` followed by a letter
 /// or digit; an abbreviation keeps its final period when the sentence goes on after it.
 pub fn tokenize(text: &str, range: Range<usize>) -> Vec<Tok> {
-    let s = &text[range.clone()];
     let mut out = Vec::new();
-    let mut it = s.char_indices().peekable();
-    while let Some((i, c)) = it.next() {
+    tokenize_into(text, range, &mut out);
+    out
+}
+
+/// [`tokenize`] into `out` (cleared first), so a caller cutting sentence after sentence
+/// reuses one buffer.
+pub fn tokenize_into(text: &str, range: Range<usize>, out: &mut Vec<Tok>) {
+    out.clear();
+    let s = &text[range.clone()];
+    let tok = |r: Range<usize>, word: bool| Tok { range: range.start + r.start..range.start + r.end, word };
+    let mut i = 0;
+    while i < s.len() {
+        let c = char_at(s, i);
         if c.is_whitespace() {
+            i += c.len_utf8();
             continue;
         }
         if !c.is_alphanumeric() {
-            out.push(Tok { range: range.start + i..range.start + i + c.len_utf8(), word: false });
+            out.push(tok(i..i + c.len_utf8(), false));
+            i += c.len_utf8();
             continue;
         }
+        // `end` is always where the next character not yet read begins
         let mut end = i + c.len_utf8();
-        while let Some(&(j, d)) = it.peek() {
+        while end < s.len() {
+            if s.as_bytes()[end].is_ascii_alphanumeric() {
+                end += 1;
+                continue;
+            }
+            let d = char_at(s, end);
             if d.is_alphanumeric() {
-                end = j + d.len_utf8();
-                it.next();
+                end += d.len_utf8();
                 continue;
             }
             // a share: `42%`
-            if d == '%' && s[i..end].ends_with(|c: char| c.is_ascii_digit()) {
-                end = j + 1;
-                it.next();
+            if d == '%' && s.as_bytes()[end - 1].is_ascii_digit() {
+                end += 1;
                 continue;
             }
             if matches!(d, '’' | '\'' | '-' | '.' | '&') {
-                let after = s[j + d.len_utf8()..].chars().next();
-                if after.is_some_and(char::is_alphanumeric) {
-                    end = j + d.len_utf8();
-                    it.next();
+                let next = end + d.len_utf8();
+                if next < s.len() && char_at(s, next).is_alphanumeric() {
+                    end = next;
                     continue;
                 }
                 if d == '.' {
                     let w = &s[i..end];
                     let abbrev = w.contains('.') || (w.chars().next().is_some_and(char::is_uppercase) && w.chars().count() <= 4);
-                    let goes_on = s[j + 1..].chars().any(char::is_alphanumeric);
+                    let goes_on = s[end + 1..].chars().any(char::is_alphanumeric);
                     if abbrev && goes_on {
-                        end = j + 1;
-                        it.next();
+                        end += 1;
                     }
                 }
             }
             break;
         }
-        out.push(Tok { range: range.start + i..range.start + end, word: true });
+        out.push(tok(i..end, true));
+        i = end;
     }
-    out
+}
+
+/// The character starting at byte `i` of `s` (a char boundary), read without decoding
+/// when it is ASCII.
+fn char_at(s: &str, i: usize) -> char {
+    let b = s.as_bytes()[i];
+    if b.is_ascii() { char::from(b) } else { s[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER) }
 }
 
 fn is_cap(w: &str) -> bool {
@@ -369,11 +390,12 @@ impl NameIndex {
     fn build(ctx: &Context) -> NameIndex {
         let lex = &ctx.rules.sources;
         let mut names = NameIndex::default();
+        let mut toks = Vec::new();
         for (si, s) in ctx.seg.sentences.iter().enumerate() {
             if matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate | BlockKind::AuthorBio) {
                 continue;
             }
-            let toks = tokenize(ctx.text, s.range.clone());
+            tokenize_into(ctx.text, s.range.clone(), &mut toks);
             let mut i = 0;
             while i < toks.len() {
                 let w = &ctx.text[toks[i].range.clone()];
