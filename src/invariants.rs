@@ -190,7 +190,7 @@ mod tests {
         let doc = Document { id: "d".into(), text: "Été fini. Non, c’est ça.".into(), ..Default::default() };
         let a = crate::analyse(&doc, &rules);
         check_analysis(&doc.text, &a).unwrap();
-        let mut rec = crate::record::build(&doc, &a);
+        let mut rec = crate::record::build(&doc, a);
         check_record(&doc.text, &rec).unwrap();
         rec.sentences[1].start -= 1;
         assert!(check_record(&doc.text, &rec).unwrap_err().contains("sentence s1"));

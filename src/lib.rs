@@ -80,5 +80,5 @@ pub fn analyse<'r>(doc: &Document, rules: &'r RuleSet) -> Analysis<'r> {
 /// Extract one document into its output record. Serial and deterministic.
 pub fn extract(doc: &Document, rules: &RuleSet) -> DocumentRecord {
     let a = analyse(doc, rules);
-    record::build(doc, &a)
+    record::build(doc, a)
 }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 use crate::Analysis;
 use crate::ingest::{DocError, Document};
 use crate::normalize::CharIndex;
+use crate::tag::{AttributionTag, ClaimTag, QuoteTag, Tags};
 
 /// The schema version written in every record.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -248,26 +249,28 @@ pub fn error_record(e: &DocError) -> DocumentRecord {
     }
 }
 
-/// Build the record of an analysed document.
-pub fn build(doc: &Document, a: &Analysis) -> DocumentRecord {
-    let rules = &a.rules;
-    let sp = Spans::new(doc, a);
-    let seg = &a.seg;
-    let sid = |i: usize| format!("s{i}");
+/// Build the record of an analysed document. The analysis is consumed: its strings (rule
+/// ids, types, features, cues) move into the record instead of being copied.
+pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
+    let Tags { quotes: quote_tags, attributions: attribution_tags, claims: claim_tags } = std::mem::take(&mut a.tags);
+    let sp = Spans::new(doc, &a);
+    let (rules, norm, seg) = (a.rules, &a.norm, &a.seg);
+    // Sentence ids, written once: every quote and claim refers to one.
+    let sid: Vec<String> = (0..seg.sentences.len()).map(|i| format!("s{i}")).collect();
     let sentences = seg
         .sentences
         .iter()
-        .enumerate()
-        .map(|(i, s)| {
+        .zip(&sid)
+        .map(|(s, id)| {
             let block = &seg.blocks[s.block];
             let span = sp.span(s.range.clone());
             SentenceRecord {
-                id: sid(i),
+                id: id.clone(),
                 start: span.start,
                 end: span.end,
                 block: block.kind.as_str().to_string(),
                 paragraph: block.paragraph,
-                text: a.norm.clean[s.range.clone()].to_string(),
+                text: norm.clean[s.range.clone()].to_string(),
                 raw: span.text,
                 rules: block.rule.map(|r| rules.rules[r].id.clone()).into_iter().collect(),
             }
@@ -276,10 +279,9 @@ pub fn build(doc: &Document, a: &Analysis) -> DocumentRecord {
 
     // Deterministic order: by offset, then rule id; ids follow the order and cross
     // references are remapped.
-    let tags = &a.tags;
-    let mut a_order: Vec<usize> = (0..tags.attributions.len()).collect();
+    let mut a_order: Vec<usize> = (0..attribution_tags.len()).collect();
     a_order.sort_by(|&x, &y| {
-        let (p, q) = (&tags.attributions[x], &tags.attributions[y]);
+        let (p, q) = (&attribution_tags[x], &attribution_tags[y]);
         (p.sentence, p.cue.start, p.content.start, &p.rule).cmp(&(q.sentence, q.cue.start, q.content.start, &q.rule))
     });
     let mut a_id = vec![String::new(); a_order.len()];
@@ -287,94 +289,102 @@ pub fn build(doc: &Document, a: &Analysis) -> DocumentRecord {
         a_id[old] = format!("a{new}");
     }
     let text_of = |r: &std::ops::Range<usize>| sp.span(r.clone()).text;
+    // A claim's claimant is its attribution's source: read before the attributions move.
+    let claimant_of = |x: usize| {
+        let at = &attribution_tags[x];
+        at.source_resolved.clone().or_else(|| at.source.as_ref().map(text_of)).unwrap_or_else(|| "unknown".into())
+    };
+    let claimants: Vec<String> = claim_tags
+        .iter()
+        .map(|c| c.attribution.filter(|&x| x < attribution_tags.len()).map_or_else(|| "author".into(), claimant_of))
+        .collect();
 
-    let mut q_order: Vec<usize> = (0..tags.quotes.len()).collect();
-    q_order.sort_by(|&x, &y| (tags.quotes[x].range.start, &tags.quotes[x].rules).cmp(&(tags.quotes[y].range.start, &tags.quotes[y].rules)));
+    let mut q_order: Vec<usize> = (0..quote_tags.len()).collect();
+    q_order.sort_by(|&x, &y| (quote_tags[x].range.start, &quote_tags[x].rules).cmp(&(quote_tags[y].range.start, &quote_tags[y].rules)));
+    let mut quote_tags: Vec<Option<QuoteTag>> = quote_tags.into_iter().map(Some).collect();
     let quotes = q_order
         .iter()
         .enumerate()
         .map(|(i, &qi)| {
-            let q = &tags.quotes[qi];
+            let q = quote_tags[qi].take().expect("each quote once");
             let span = sp.span(q.range.clone());
             QuoteRecord {
                 id: format!("q{i}"),
                 start: span.start,
                 end: span.end,
                 text: span.text,
-                kind: serde_json::to_value(q.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
-                sentence_ids: q.sentences.iter().map(|&s| sid(s)).collect(),
+                kind: q.kind.as_str().to_string(),
+                sentence_ids: q.sentences.iter().map(|&s| sid[s].clone()).collect(),
                 speaker: q.speaker.as_ref().map(text_of),
-                speaker_resolved: q.speaker_resolved.clone(),
+                speaker_resolved: q.speaker_resolved,
                 attribution_id: q.attribution.map(|x| a_id[x].clone()),
-                rules: q.rules.clone(),
-                note: q.note.clone(),
+                rules: q.rules,
+                note: q.note,
             }
         })
         .collect();
 
+    let mut attribution_tags: Vec<Option<AttributionTag>> = attribution_tags.into_iter().map(Some).collect();
     let attributions = a_order
         .iter()
         .map(|&ai| {
-            let t = &tags.attributions[ai];
+            let t = attribution_tags[ai].take().expect("each attribution once");
             let cue = sp.span(t.cue.clone());
             AttributionRecord {
                 id: a_id[ai].clone(),
-                sentence_id: sid(t.sentence),
-                source: t.source.as_ref().map(|r| sp.span(r.clone())),
-                source_resolved: t.source_resolved.clone(),
-                source_kind: t.source_kind.clone(),
-                cue: Cue { start: cue.start, end: cue.end, text: cue.text, lemma: t.cue_lemma.clone(), class: t.cue_class.clone() },
-                content: sp.span(t.content.clone()),
-                content_kind: t.content_kind.clone(),
-                hedge: t.hedge.clone(),
-                rule: t.rule.clone(),
+                sentence_id: sid[t.sentence].clone(),
+                source: t.source.map(|r| sp.span(r)),
+                source_resolved: t.source_resolved,
+                source_kind: t.source_kind,
+                cue: Cue { start: cue.start, end: cue.end, text: cue.text, lemma: t.cue_lemma, class: t.cue_class },
+                content: sp.span(t.content),
+                content_kind: t.content_kind,
+                hedge: t.hedge,
+                rule: t.rule,
             }
         })
         .collect();
 
-    let mut c_order: Vec<usize> = (0..tags.claims.len()).collect();
+    let mut c_order: Vec<usize> = (0..claim_tags.len()).collect();
     c_order.sort_by(|&x, &y| {
-        let (p, q) = (&tags.claims[x], &tags.claims[y]);
+        let (p, q) = (&claim_tags[x], &claim_tags[y]);
         (p.sentence, p.range.start, p.range.end, &p.rules).cmp(&(q.sentence, q.range.start, q.range.end, &q.rules))
     });
+    let mut claim_tags: Vec<Option<ClaimTag>> = claim_tags.into_iter().map(Some).collect();
+    let mut claimants: Vec<Option<String>> = claimants.into_iter().map(Some).collect();
     let claims = c_order
         .iter()
         .enumerate()
         .map(|(i, &ci)| {
-            let c = &tags.claims[ci];
+            let c = claim_tags[ci].take().expect("each claim once");
             let span = sp.span(c.range.clone());
-            let claimant = match c.attribution.and_then(|x| tags.attributions.get(x)) {
-                Some(at) => at.source_resolved.clone().or_else(|| at.source.as_ref().map(text_of)).unwrap_or_else(|| "unknown".into()),
-                None => "author".into(),
-            };
             ClaimRecord {
                 id: format!("c{i}"),
-                sentence_id: sid(c.sentence),
+                sentence_id: sid[c.sentence].clone(),
                 start: span.start,
                 end: span.end,
                 text: span.text,
-                types: c.types.clone(),
+                types: c.types,
                 checkworthiness: (c.checkworthiness * 1000.0).round() / 1000.0,
-                checkworthiness_features: c.checkworthiness_features.clone(),
+                checkworthiness_features: c.checkworthiness_features,
                 hedged: c.hedged,
-                hedge_cues: c.hedge_cues.clone(),
-                boosters: c.boosters.clone(),
+                hedge_cues: c.hedge_cues,
+                boosters: c.boosters,
                 negated: c.negated,
-                claimant,
+                claimant: claimants[ci].take().expect("each claim once"),
                 attribution_id: c.attribution.map(|x| a_id[x].clone()),
                 entities: c
                     .entities
-                    .iter()
+                    .into_iter()
                     .map(|e| {
-                        let s = sp.span(e.range.clone());
-                        EntityRecord { start: s.start, end: s.end, text: s.text, kind: e.kind.clone() }
+                        let s = sp.span(e.range);
+                        EntityRecord { start: s.start, end: s.end, text: s.text, kind: e.kind }
                     })
                     .collect(),
-                rules: c.rules.clone(),
+                rules: c.rules,
             }
         })
         .collect();
-
     let mut metadata = doc.metadata.clone();
     for (k, v) in &seg.metadata {
         metadata.entry(k.clone()).or_insert_with(|| v.clone());

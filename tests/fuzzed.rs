@@ -11,7 +11,7 @@ fn keeps_promises(text: &str) -> claimex::record::DocumentRecord {
     let doc = Document { id: "f".into(), source: "f".into(), text: text.into(), ..Default::default() };
     let a = claimex::analyse(&doc, &rules);
     check_analysis(text, &a).unwrap_or_else(|e| panic!("{e} in {text:?}"));
-    let rec = claimex::record::build(&doc, &a);
+    let rec = claimex::record::build(&doc, a);
     check_record(text, &rec).unwrap_or_else(|e| panic!("{e} in {text:?}"));
     claimex::write::render(&rec, true);
     rec

@@ -100,7 +100,7 @@ fn input(path: &Path) -> Input {
 fn checked(doc: &Document, rules: &RuleSet) -> usize {
     let a = claimex::analyse(doc, rules);
     check_analysis(&doc.text, &a).unwrap_or_else(|e| panic!("{}: {e}", doc.source));
-    let rec = claimex::record::build(doc, &a);
+    let rec = claimex::record::build(doc, a);
     check_record(&doc.text, &rec).unwrap_or_else(|e| panic!("{}: {e}", doc.source));
     claimex::write::render(&rec, true);
     rec.sentences.len()

@@ -25,7 +25,7 @@ fn check(text: &str) -> Result<DocumentRecord, TestCaseError> {
     let doc = Document { id: "p".into(), source: "p".into(), text: text.to_string(), ..Default::default() };
     let a = claimex::analyse(&doc, rules());
     check_analysis(text, &a).map_err(|e| TestCaseError::fail(format!("{e} in {text:?}")))?;
-    let rec = claimex::record::build(&doc, &a);
+    let rec = claimex::record::build(&doc, a);
     check_record(text, &rec).map_err(|e| TestCaseError::fail(format!("{e} in {text:?}")))?;
     Ok(rec)
 }

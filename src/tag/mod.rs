@@ -45,6 +45,17 @@ pub enum QuoteKind {
     Term,
 }
 
+impl QuoteKind {
+    /// The name written in the output (as serialized).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuoteKind::Direct => "direct",
+            QuoteKind::Partial => "partial",
+            QuoteKind::Term => "term",
+        }
+    }
+}
+
 /// A quotation found in the clean text.
 #[derive(Debug, Clone)]
 pub struct QuoteTag {
@@ -150,4 +161,16 @@ pub fn tag(ctx: &Context) -> Tags {
     let attributions = attribution::tag(ctx, &mut quotes);
     let claims = claims::tag(ctx, &quotes, &attributions);
     Tags { quotes, attributions, claims }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::QuoteKind;
+
+    #[test]
+    fn quote_kind_names_are_the_serialized_ones() {
+        for k in [QuoteKind::Direct, QuoteKind::Partial, QuoteKind::Term] {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.as_str());
+        }
+    }
 }
