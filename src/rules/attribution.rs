@@ -261,6 +261,11 @@ pub struct AttributionRule {
     pub before: Option<Arc<regex::Regex>>,
     /// Regex over the sentence after the cue.
     pub after: Option<Arc<regex::Regex>>,
+    /// Whether `before` has named groups to read (without them only where its match
+    /// starts matters, and a plain search finds that).
+    pub before_groups: bool,
+    /// Whether `after` has named groups to read.
+    pub after_groups: bool,
     /// Veto over the text before the cue.
     pub not_before: Option<Arc<regex::Regex>>,
     /// Veto over the text after the cue.
@@ -417,11 +422,14 @@ impl AttributionRule {
         if errors.len() > before_errors {
             return None;
         }
+        let named = |re: &Option<Arc<regex::Regex>>| re.as_ref().is_some_and(|re| re.capture_names().flatten().next().is_some());
         Some(AttributionRule {
             rule,
             cues,
             cue_pattern,
             lemmas: raw.lemmas.iter().flatten().cloned().collect(),
+            before_groups: named(&before),
+            after_groups: named(&after),
             before,
             after,
             not_before,

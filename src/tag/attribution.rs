@@ -232,18 +232,31 @@ fn apply(
     let before = &text[s.start..cue.start];
     let after = &text[cue.end..s.end];
     // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
-    // run only once every condition holds
-    if rule.after.as_ref().is_some_and(|re| !re.is_match(after))
-        || rule.before.as_ref().is_some_and(|re| !re.is_match(before))
-        || rule.not_after.as_ref().is_some_and(|re| re.is_match(after))
-        || rule.not_before.as_ref().is_some_and(|re| re.is_match(before))
-    {
+    // run only once every condition holds. A side without named groups is only searched
+    // for the bounds of its match: the `before` search is its test too.
+    if rule.after.as_ref().is_some_and(|re| !re.is_match(after)) {
         return None;
     }
-    let bcaps = rule.before.as_ref().and_then(|re| re.captures(before));
-    let acaps = rule.after.as_ref().and_then(|re| re.captures(after));
-    let b_start = bcaps.as_ref().map_or(cue.start, |c| s.start + c.get(0).map_or(before.len(), |m| m.start()));
-    let a_end = acaps.as_ref().map_or(cue.end, |c| cue.end + c.get(0).map_or(0, |m| m.end()));
+    let b_plain = match &rule.before {
+        Some(re) if !rule.before_groups => Some(re.find(before)?.start()),
+        Some(re) if !re.is_match(before) => return None,
+        _ => None,
+    };
+    if rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) || rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) {
+        return None;
+    }
+    let bcaps = rule.before.as_ref().filter(|_| rule.before_groups).and_then(|re| re.captures(before));
+    let acaps = rule.after.as_ref().filter(|_| rule.after_groups).and_then(|re| re.captures(after));
+    let b_start = match (b_plain, &bcaps) {
+        (Some(b), _) => s.start + b,
+        (None, Some(c)) => s.start + c.get(0).map_or(before.len(), |m| m.start()),
+        (None, None) => cue.start,
+    };
+    let a_end = match (&rule.after, &acaps) {
+        (_, Some(c)) => cue.end + c.get(0).map_or(0, |m| m.end()),
+        (Some(re), None) => cue.end + re.find(after).map_or(0, |m| m.end()),
+        (None, None) => cue.end,
+    };
     // a group from `before`, `after`, or both (a content split by its cue: the union)
     let group = |name: &str| -> Option<Range<usize>> {
         let b = bcaps.as_ref().and_then(|c| c.name(name)).map(|m| s.start + m.start()..s.start + m.end());
