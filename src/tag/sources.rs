@@ -348,6 +348,8 @@ pub struct Mention {
 pub struct Names {
     /// The mentions of the document, found once, at the first use.
     index: std::cell::OnceCell<NameIndex>,
+    /// How many short names were looked for in the text before the index was made.
+    searches: std::cell::Cell<usize>,
     /// The resolved sources of the attributions found so far, in document order.
     pub speakers: std::cell::RefCell<Vec<Mention>>,
 }
@@ -370,6 +372,14 @@ impl Names {
     /// The longest full form of a short person name: a multi-word name ending (or else
     /// starting) with it, the most recent before `at` if any.
     pub fn full_form(&self, ctx: &Context, short: &str, at: usize) -> Option<&str> {
+        // a name the text never writes beside another capitalised word has no full form:
+        // the first few are ruled out so without the index (each look is a scan of the text)
+        if self.index.get().is_none() && self.searches.get() < NAME_SEARCHES {
+            self.searches.set(self.searches.get() + 1);
+            if !written_in_a_name(ctx, short) {
+                return None;
+            }
+        }
         let index = self.index(ctx);
         let cands = index.by_word.get(short)?;
         let pick = |last: bool| {
@@ -383,6 +393,42 @@ impl Names {
         };
         pick(true).or_else(|| pick(false)).map(|i| index.mentions[i].name.as_str())
     }
+}
+
+/// How many short names a document's text is searched for before its names are indexed.
+pub const NAME_SEARCHES: usize = 8;
+
+/// Whether `short` may be a word of a person name of two or more words (what
+/// [`Names::full_form`] looks for): somewhere in a sentence it follows a capitalised word
+/// across spaces only, or spaces and a capitalised word follow it. (The words of such a
+/// name are word tokens of one sentence with only spaces between them; a word token ends
+/// in a letter or digit, `.` or `%`.)
+fn written_in_a_name(ctx: &Context, short: &str) -> bool {
+    let (text, sentences) = (ctx.text, &ctx.seg.sentences);
+    let finder = memchr::memmem::Finder::new(short);
+    let mut from = 0;
+    while !short.is_empty()
+        && let Some(i) = finder.find(&text.as_bytes()[from..])
+    {
+        let p = from + i;
+        from = p + 1;
+        let si = sentences.partition_point(|s| s.range.end <= p);
+        let Some(s) = sentences.get(si).filter(|s| s.range.start <= p && p + short.len() <= s.range.end) else { continue };
+        let before = &text[s.range.start..p];
+        let lead = before.trim_end_matches(char::is_whitespace);
+        if lead.len() < before.len() && lead.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '%') {
+            let word = lead.rsplit(char::is_whitespace).next().unwrap_or(lead);
+            if word.chars().any(char::is_uppercase) {
+                return true;
+            }
+        }
+        let after = &text[p + short.len()..s.range.end];
+        let rest = after.trim_start_matches(char::is_whitespace);
+        if rest.len() < after.len() && rest.starts_with(char::is_uppercase) {
+            return true;
+        }
+    }
+    false
 }
 
 impl NameIndex {
