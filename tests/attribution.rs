@@ -339,6 +339,26 @@ fn pronouns_possessives_and_short_names_resolve() {
 }
 
 #[test]
+fn short_names_take_the_full_form_the_text_gives() {
+    // last word of the full form, first word of it, never written in full; and after more
+    // short names than a document is searched for, so the last ones read the name index
+    let mut text =
+        String::from("Prime Minister Helena Varga visited the port on Monday. Kim Jong Un arrived later. Varga said the talks went well. ");
+    text += "Kim said the talks would go on. ";
+    let singles = ["Abbott", "Baird", "Castro", "Dunn", "Egan", "Frost", "Gray", "Hale", "Ives", "Joyce"];
+    for n in singles {
+        text += &format!("{n} said the port would open. ");
+    }
+    text += "Varga said the port would close.";
+    let rec = run(&text);
+    let resolved: Vec<Option<&str>> = rec.attributions.iter().map(|a| a.source_resolved.as_deref()).collect();
+    let mut expected = vec![Some("Helena Varga"), Some("Kim Jong Un")];
+    expected.extend(singles.iter().map(|n| Some(*n)));
+    expected.push(Some("Helena Varga"));
+    assert_eq!(resolved, expected, "{:?}", rec.attributions);
+}
+
+#[test]
 fn apostrophes_and_unbalanced_marks() {
     let rec = run("The US’ post-Cold War role, the ’90s and Xi’s “grand design” don’t mix. She wrote “never closed");
     let texts: Vec<&str> = rec.quotes.iter().map(|q| q.text.as_str()).collect();
