@@ -341,9 +341,11 @@ pub struct Mention {
     pub kind: String,
 }
 
-/// The names of a document: capitalised runs without their titles, found at the first
-/// question that needs them (many documents resolve every source without them), and the
-/// speakers found so far.
+/// The names of a document: capitalised runs without their titles, and the speakers found
+/// so far. The names are read where a question needs them (many documents resolve every
+/// source without them): a pronoun reads the sentences of its window, a short name the
+/// index of the whole document, made at the first such question that a scan of the text
+/// cannot answer.
 #[derive(Debug, Default)]
 pub struct Names {
     /// The mentions of the document, found once, at the first use.
@@ -434,73 +436,80 @@ fn written_in_a_name(ctx: &Context, short: &str) -> bool {
 impl NameIndex {
     /// Find the names of a document.
     fn build(ctx: &Context) -> NameIndex {
-        let lex = &ctx.rules.sources;
         let mut names = NameIndex::default();
         let mut toks = Vec::new();
-        for (si, s) in ctx.seg.sentences.iter().enumerate() {
-            if matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate | BlockKind::AuthorBio) {
-                continue;
-            }
-            tokenize_into(ctx.text, s.range.clone(), &mut toks);
-            let mut i = 0;
-            while i < toks.len() {
-                let w = &ctx.text[toks[i].range.clone()];
-                if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronoun(w).is_some() {
-                    i += 1;
-                    continue;
+        for si in 0..ctx.seg.sentences.len() {
+            sentence_mentions(ctx, si, &mut toks, &mut names.mentions);
+        }
+        for (idx, m) in names.mentions.iter().enumerate() {
+            if m.kind == "person" && m.name.split_whitespace().count() >= 2 {
+                for part in m.name.split_whitespace() {
+                    names.by_word.entry(part.to_string()).or_default().push(idx);
                 }
-                let mut j = i + 1;
-                while j < toks.len() {
-                    let wj = &ctx.text[toks[j].range.clone()];
-                    let joins = lex.boundary(wj) == Some(Boundary::Join)
-                        && j + 1 < toks.len()
-                        && toks[j + 1].word
-                        && is_cap(&ctx.text[toks[j + 1].range.clone()]);
-                    if toks[j].word && ((is_cap(wj) && lex.boundary(wj).is_none()) || joins) {
-                        j += 1;
-                    } else {
-                        break;
-                    }
-                }
-                let first = i;
-                i = j;
-                // drop titles and roles in front
-                let mut k = first;
-                'titles: while k < j {
-                    for n in (1..=lex.role_words.min(j - k)).rev() {
-                        // (`role` reads any case)
-                        let phrase = &ctx.text[toks[k].range.start..toks[k + n - 1].range.end];
-                        if lex.role(phrase).is_some() || (n == 1 && lex.honorifics.contains(&ctx.text[toks[k].range.clone()])) {
-                            k += n;
-                            continue 'titles;
-                        }
-                    }
-                    break;
-                }
-                if k == j {
-                    continue;
-                }
-                let mut name = ctx.text[toks[k].range.start..toks[j - 1].range.end].to_string();
-                if let Some(n) = name.strip_suffix("’s").or_else(|| name.strip_suffix("'s")) {
-                    name = n.to_string();
-                }
-                if first == 0 && j - k == 1 && ctx.rules.segment.is_starter(&name) {
-                    continue;
-                }
-                if ctx.rules.segment.months.contains_key(&name.to_lowercase()) {
-                    continue;
-                }
-                let kind = name_kind(&name, lex);
-                let idx = names.mentions.len();
-                if kind == "person" && name.split_whitespace().count() >= 2 {
-                    for part in name.split_whitespace() {
-                        names.by_word.entry(part.to_string()).or_default().push(idx);
-                    }
-                }
-                names.mentions.push(Mention { at: toks[k].range.start, sentence: si, name, kind: kind.to_string() });
             }
         }
         names
+    }
+}
+
+/// Push the names of sentence `si` to `out` in order (none in front matter, boilerplate or
+/// an author's bio); `toks` is a scratch buffer.
+fn sentence_mentions(ctx: &Context, si: usize, toks: &mut Vec<Tok>, out: &mut Vec<Mention>) {
+    let lex = &ctx.rules.sources;
+    let s = &ctx.seg.sentences[si];
+    if matches!(ctx.seg.blocks[s.block].kind, BlockKind::FrontMatter | BlockKind::Boilerplate | BlockKind::AuthorBio) {
+        return;
+    }
+    tokenize_into(ctx.text, s.range.clone(), toks);
+    let mut i = 0;
+    while i < toks.len() {
+        let w = &ctx.text[toks[i].range.clone()];
+        if !toks[i].word || !is_cap(w) || lex.boundary(w).is_some() || lex.pronoun(w).is_some() {
+            i += 1;
+            continue;
+        }
+        let mut j = i + 1;
+        while j < toks.len() {
+            let wj = &ctx.text[toks[j].range.clone()];
+            let bj = lex.boundary(wj);
+            let joins =
+                bj == Some(Boundary::Join) && j + 1 < toks.len() && toks[j + 1].word && is_cap(&ctx.text[toks[j + 1].range.clone()]);
+            if toks[j].word && ((is_cap(wj) && bj.is_none()) || joins) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let first = i;
+        i = j;
+        // drop titles and roles in front
+        let mut k = first;
+        'titles: while k < j {
+            for n in (1..=lex.role_words.min(j - k)).rev() {
+                // (`role` reads any case)
+                let phrase = &ctx.text[toks[k].range.start..toks[k + n - 1].range.end];
+                if lex.role(phrase).is_some() || (n == 1 && lex.honorifics.contains(&ctx.text[toks[k].range.clone()])) {
+                    k += n;
+                    continue 'titles;
+                }
+            }
+            break;
+        }
+        if k == j {
+            continue;
+        }
+        let mut name = ctx.text[toks[k].range.start..toks[j - 1].range.end].to_string();
+        if let Some(n) = name.strip_suffix("’s").or_else(|| name.strip_suffix("'s")) {
+            name = n.to_string();
+        }
+        if first == 0 && j - k == 1 && ctx.rules.segment.is_starter(&name) {
+            continue;
+        }
+        if ctx.rules.segment.months.contains_key(&name.to_lowercase()) {
+            continue;
+        }
+        let kind = name_kind(&name, lex);
+        out.push(Mention { at: toks[k].range.start, sentence: si, name, kind: kind.to_string() });
     }
 }
 
@@ -696,7 +705,21 @@ fn resolve_pronoun(ctx: &Context, names: &Names, refers: Refers, at: usize, si: 
     if let Some(m) = speakers[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)) {
         return Some(m.name.clone());
     }
-    let mentions = &names.index(ctx).mentions;
+    // the names of the window: from the index when the document has one, else read from
+    // the sentences from `lo` on that begin before `at`
+    let read;
+    let mentions = match names.index.get() {
+        Some(index) => &index.mentions[..],
+        None => {
+            let hi = ctx.seg.sentences.partition_point(|s| s.range.start < at);
+            let (mut toks, mut window) = (Vec::new(), Vec::new());
+            for sj in lo..hi {
+                sentence_mentions(ctx, sj, &mut toks, &mut window);
+            }
+            read = window;
+            &read[..]
+        }
+    };
     let end = mentions.partition_point(|m| m.at < at);
     mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
 }
