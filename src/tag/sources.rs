@@ -21,7 +21,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::Context;
-use crate::rules::sources::{Boundary, Refers, SourceLexicons};
+use crate::rules::sources::{Boundary, Lower, Refers, SourceLexicons};
 use crate::segment::BlockKind;
 
 /// Most words a source read beside a cue may have.
@@ -505,7 +505,7 @@ fn sentence_mentions(ctx: &Context, si: usize, toks: &mut Vec<Tok>, out: &mut Ve
         if first == 0 && j - k == 1 && ctx.rules.segment.is_starter(&name) {
             continue;
         }
-        if ctx.rules.segment.months.contains_key(&name.to_lowercase()) {
+        if ctx.rules.segment.months.contains_key(Lower::new(&name).as_str()) {
             continue;
         }
         let kind = name_kind(&name, lex);
@@ -517,14 +517,14 @@ fn sentence_mentions(ctx: &Context, si: usize, toks: &mut Vec<Tok>, out: &mut Ve
 /// A run that is an acronym, holds a joining word (`Declaration on Security`) or has more
 /// than three words is taken for an organisation or a thing, not a person.
 fn name_kind(name: &str, lex: &SourceLexicons) -> &'static str {
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let acronym = words.len() == 1 && name.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && (2..=5).contains(&name.len());
+    let words = name.split_whitespace().count();
+    let acronym = words == 1 && name.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && (2..=5).contains(&name.len());
     if lex.countries.contains_key(name) {
         "country"
     } else if lex.organizations.contains_key(name)
-        || words.iter().any(|w| lex.organization_words.contains(*w) || lex.boundary(w) == Some(Boundary::Join))
+        || name.split_whitespace().any(|w| lex.organization_words.contains(w) || lex.boundary(w) == Some(Boundary::Join))
         || acronym
-        || words.len() > 3
+        || words > 3
     {
         "organization"
     } else {
