@@ -402,11 +402,19 @@ pub const NAME_SEARCHES: usize = 8;
 
 /// Whether `short` may be a word of a person name of two or more words (what
 /// [`Names::full_form`] looks for): somewhere in a sentence it follows a capitalised word
-/// across spaces only, or spaces and a capitalised word follow it. (The words of such a
-/// name are word tokens of one sentence with only spaces between them; a word token ends
-/// in a letter or digit, `.` or `%`.)
+/// across spaces only, or spaces and a capitalised word follow it, and neither it nor that
+/// word is an organisation or joining word. (The words of such a name are word tokens of one
+/// sentence with only spaces between them; a word token ends in a letter or digit, `.` or
+/// `%`.)
 fn written_in_a_name(ctx: &Context, short: &str) -> bool {
-    let (text, sentences) = (ctx.text, &ctx.seg.sentences);
+    let (text, sentences, lex) = (ctx.text, &ctx.seg.sentences, &ctx.rules.sources);
+    // an organisation word or a joining word makes a name an organisation; a word written
+    // all in letters and digits is one token, so it is known to be one
+    let not_in_a_person =
+        |w: &str| w.chars().all(char::is_alphanumeric) && (lex.organization_words.contains(w) || lex.boundary(w) == Some(Boundary::Join));
+    if not_in_a_person(short) {
+        return false;
+    }
     let finder = memchr::memmem::Finder::new(short);
     let mut from = 0;
     while !short.is_empty()
@@ -420,13 +428,14 @@ fn written_in_a_name(ctx: &Context, short: &str) -> bool {
         let lead = before.trim_end_matches(char::is_whitespace);
         if lead.len() < before.len() && lead.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '%') {
             let word = lead.rsplit(char::is_whitespace).next().unwrap_or(lead);
-            if word.chars().any(char::is_uppercase) {
+            if word.chars().any(char::is_uppercase) && !not_in_a_person(word) {
                 return true;
             }
         }
         let after = &text[p + short.len()..s.range.end];
         let rest = after.trim_start_matches(char::is_whitespace);
-        if rest.len() < after.len() && rest.starts_with(char::is_uppercase) {
+        let word = rest.split(char::is_whitespace).next().unwrap_or(rest);
+        if rest.len() < after.len() && rest.starts_with(char::is_uppercase) && !not_in_a_person(word) {
             return true;
         }
     }
