@@ -247,6 +247,8 @@ pub struct ClaimRules {
     pub feature_base: usize,
     /// Feature index of each feature pattern (from `feature_base` on).
     pub feature_filter_index: Vec<usize>,
+    /// The verdicts that run every pattern, for a text the prefilter has not scanned.
+    pub unfiltered: Vec<Verdict>,
     /// Hedge, booster, negation and exception phrases.
     pub cue_lexicon: CueLexicon,
     /// Countries, organisations, roles, titles and name parts.
@@ -376,6 +378,7 @@ impl ClaimRules {
         self.cue_base = self.types.len();
         self.not_claim_base = self.cue_base + self.cues.len();
         self.feature_base = self.not_claim_base + self.not_claims.len();
+        self.unfiltered = vec![MAYBE; self.prefilter_len()];
         let patterns = self
             .types
             .iter()

@@ -30,7 +30,7 @@ use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
 use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
-use crate::rules::claim_prefilter::{Hit, MAYBE, Verdict};
+use crate::rules::claim_prefilter::{Hit, Verdict};
 
 /// One clause of a sentence that may be a claim.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,9 +339,8 @@ pub fn clauses(
         nodes[parent].children.push(id);
         stack.push(id);
     }
-    let frame = cr.clauses.iter().filter(|c| c.kind == ClauseKind::Frame).collect::<Vec<_>>();
     // A piece is tested with every pattern run (no prefilter verdicts hold for it).
-    let unfiltered = vec![MAYBE; cr.prefilter_len()];
+    let unfiltered = &cr.unfiltered;
     let mut out = Vec::new();
     for n in &nodes {
         let mut pieces = Vec::new();
@@ -362,7 +361,7 @@ pub fn clauses(
             let rule = if framed {
                 // The writer's framing around a content: a claim only if a frame rule takes it.
                 let words = checkworthy::word_count(ptext);
-                match frame.iter().find(|c| words >= c.min_words && c.regex.is_match(ptext)) {
+                match cr.clauses.iter().find(|c| c.kind == ClauseKind::Frame && words >= c.min_words && c.regex.is_match(ptext)) {
                     Some(c) => Some(c.rule),
                     None => continue,
                 }
@@ -371,7 +370,7 @@ pub fn clauses(
             } else {
                 Some(sentence_rule)
             };
-            split(rules, text, &whole, p, n.attribution, rule, &unfiltered, &mut out);
+            split(rules, text, &whole, p, n.attribution, rule, unfiltered, &mut out);
         }
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
