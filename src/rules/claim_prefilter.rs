@@ -83,9 +83,11 @@ impl Prefilter {
         let mut always = Vec::new();
         let mut words = Vec::new();
         for (i, p) in patterns.enumerate() {
-            let word_list = word_list(p);
+            // One parse serves both readings.
+            let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok();
+            let word_list = hir.as_ref().filter(|_| p.starts_with("(?i)")).and_then(word_list_of);
             words.push(word_list.is_some());
-            match word_list.or_else(|| literals(p)) {
+            match word_list.or_else(|| hir.as_ref().and_then(literals_of)) {
                 Some(set) => {
                     for l in set {
                         let at = *index.entry(l.clone()).or_insert_with(|| {
@@ -210,8 +212,12 @@ impl Prefilter {
 
 /// The words of a case-insensitive word-list pattern, `(?i)\b(?:w1|w2 w3|…)\b`, lower-cased.
 pub fn word_list(pattern: &str) -> Option<Vec<String>> {
-    let body = pattern.strip_prefix("(?i)")?;
-    let hir = regex_syntax::ParserBuilder::new().case_insensitive(true).build().parse(body).ok()?;
+    pattern.strip_prefix("(?i)")?;
+    word_list_of(&regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?)
+}
+
+/// [`word_list`] of a pattern that starts with `(?i)`, parsed.
+fn word_list_of(hir: &Hir) -> Option<Vec<String>> {
     let HirKind::Concat(items) = hir.kind() else { return None };
     let boundary = |h: &Hir| matches!(h.kind(), HirKind::Look(Look::WordUnicode | Look::WordAscii));
     let n = items.len();
@@ -241,8 +247,12 @@ fn union(alts: &[Hir], f: fn(&Hir) -> Option<Vec<String>>) -> Option<Vec<String>
 
 /// Lower-cased literals one of which every match of `pattern` contains, or `None`.
 pub fn literals(pattern: &str) -> Option<Vec<String>> {
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
-    let set = required(&hir)?;
+    literals_of(&regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?)
+}
+
+/// [`literals`] of a parsed pattern.
+fn literals_of(hir: &Hir) -> Option<Vec<String>> {
+    let set = required(hir)?;
     if set.is_empty() || set.iter().any(String::is_empty) || set.len() > MAX_LITERALS {
         return None;
     }
