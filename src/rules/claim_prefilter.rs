@@ -365,7 +365,15 @@ fn required(h: &Hir) -> Option<Vec<String>> {
                 match exact(item) {
                     Some(e) => {
                         run = match run.take() {
-                            Some(r) => product(&r, &e).or(Some(r)),
+                            Some(r) => match product(&r, &e) {
+                                Some(p) => Some(p),
+                                // Too many strings: the run ends here, and a new one starts
+                                // (the run and the item are not contiguous without each other).
+                                None => {
+                                    consider(Some(r), &mut best);
+                                    Some(e)
+                                }
+                            },
                             None => Some(e),
                         };
                         if run.as_ref().is_some_and(|r| r.iter().any(|x| x.len() >= MAX_LEN)) {
@@ -400,6 +408,17 @@ mod tests {
         assert_eq!(literals(r"(?i)\b(?:more|\w+er)\s+(?:\w+\s+){0,3}?than\b"), Some(vec!["than".into()]));
         assert_eq!(literals(r"(?i)\b\w+n['’]t\b"), Some(vec!["n't".into(), "n’t".into()]));
         assert_eq!(literals(r"[’'](?:re|m)\b"), Some(vec!["'m".into(), "'re".into(), "’m".into(), "’re".into()]));
+    }
+
+    #[test]
+    fn a_run_too_big_to_multiply_ends() {
+        // Three letters times 200 words are too many strings: the letters and `y` are not
+        // contiguous in a match.
+        let words: Vec<String> = (0..200).map(|i| format!("w{i}q")).collect();
+        let pattern = format!("(?:x|z|v)(?:{})y", words.join("|"));
+        let p = Prefilter::new([pattern.as_str()].into_iter());
+        assert_eq!(p.candidates("xw17qy"), [MAYBE]);
+        assert_eq!(p.candidates("x y"), [NO]);
     }
 
     #[test]
