@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = check_analysis(text, &a) {
         panic!("{e} in {text:?}");
     }
-    let rec = claimex::record::build(&doc, &a);
+    let rec = claimex::record::build(&doc, a);
     if let Err(e) = check_record(text, &rec) {
         panic!("{e} in {text:?}");
     }
