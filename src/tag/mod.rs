@@ -6,6 +6,7 @@
 //! link quotations to speakers, claims take their claimant from attributions.
 
 pub mod attribution;
+pub mod attribution_spans;
 pub mod certainty;
 pub mod checkworthy;
 pub mod claim_examples;
