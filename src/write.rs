@@ -139,6 +139,32 @@ impl<'a> Row<'a> {
         self.field(std::str::from_utf8(scratch).expect("JSON is UTF-8"))
     }
 
+    /// A field holding a list of strings as a JSON array: the same bytes as [`Row::json`],
+    /// written without the round trip through a buffer. Such a field holds quotes, so it is
+    /// quoted whole unless empty; a string that needs a JSON escape goes through `serde_json`.
+    fn strings(&mut self, items: &[String], scratch: &mut Vec<u8>) -> &mut Self {
+        if items.is_empty() {
+            self.sep();
+            self.out.extend_from_slice(b"[]");
+            return self;
+        }
+        if items.iter().any(|s| s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)) {
+            return self.json(items, scratch);
+        }
+        self.sep();
+        self.out.extend_from_slice(b"\"[");
+        for (i, s) in items.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            self.out.extend_from_slice(b"\"\"");
+            self.out.extend_from_slice(s.as_bytes());
+            self.out.extend_from_slice(b"\"\"");
+        }
+        self.out.extend_from_slice(b"]\"");
+        self
+    }
+
     fn opt(&mut self, v: &Option<String>) -> &mut Self {
         self.field(v.as_deref().unwrap_or(""))
     }
@@ -164,8 +190,8 @@ pub fn render(r: &DocumentRecord, csv: bool) -> Rendered {
     }
     for q in &r.quotes {
         let mut w = Row::new(&mut out.quotes);
-        w.field(d).field(&q.id).json(&q.sentence_ids, &mut scratch).num(q.start).num(q.end).field(&q.kind).field(&q.text);
-        w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).json(&q.rules, &mut scratch).opt(&q.note).end();
+        w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).num(q.start).num(q.end).field(&q.kind).field(&q.text);
+        w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
     }
     for a in &r.attributions {
         let mut w = Row::new(&mut out.attributions);
@@ -182,9 +208,9 @@ pub fn render(r: &DocumentRecord, csv: bool) -> Rendered {
     for c in &r.claims {
         let mut w = Row::new(&mut out.claims);
         w.field(d).field(&c.id).field(&c.sentence_id).num(c.start).num(c.end).field(&c.text);
-        w.json(&c.types, &mut scratch).num(c.checkworthiness).json(&c.checkworthiness_features, &mut scratch);
-        w.num(c.hedged).json(&c.hedge_cues, &mut scratch).num(c.negated).field(&c.claimant).opt(&c.attribution_id);
-        w.json(&c.entities, &mut scratch).json(&c.rules, &mut scratch).end();
+        w.strings(&c.types, &mut scratch).num(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
+        w.num(c.hedged).strings(&c.hedge_cues, &mut scratch).num(c.negated).field(&c.claimant).opt(&c.attribution_id);
+        w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).end();
     }
     out
 }
@@ -586,6 +612,27 @@ mod tests {
         all.extend(["0.25".to_string(), "false".to_string(), "12".to_string()]);
         theirs.write_record(&all).unwrap();
         assert_eq!(String::from_utf8(ours).unwrap(), String::from_utf8(theirs.into_inner().unwrap()).unwrap());
+    }
+
+    #[test]
+    fn string_lists_are_written_as_their_json_is() {
+        let lists: [&[&str]; 8] = [
+            &[],
+            &[""],
+            &["quantity"],
+            &["claims/clauses/declarative", "claims/quantity/number"],
+            &["one of the biggest", "caf\u{e9} \u{201c}x\u{201d}", "a,b"],
+            &["he said \"no\""],
+            &["back\\slash", "tab\there", "line\nbreak", "\u{1}"],
+            &["plain", "\"", ""],
+        ];
+        for list in lists {
+            let list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+            let (mut direct, mut through_json, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
+            Row::new(&mut direct).field("x").strings(&list, &mut scratch).field("y").end();
+            Row::new(&mut through_json).field("x").json(&list, &mut scratch).field("y").end();
+            assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(through_json).unwrap(), "{list:?}");
+        }
     }
 
     #[test]
