@@ -230,6 +230,16 @@ impl<'a> Spans<'a> {
     }
 }
 
+/// A record id: `prefix` and a number (`s0`, `c12`).
+fn id(prefix: &str, i: usize) -> String {
+    let mut buf = itoa::Buffer::new();
+    let digits = buf.format(i);
+    let mut id = String::with_capacity(prefix.len() + digits.len());
+    id.push_str(prefix);
+    id.push_str(digits);
+    id
+}
+
 /// The record of a document that could not be read.
 pub fn error_record(e: &DocError) -> DocumentRecord {
     DocumentRecord {
@@ -256,7 +266,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
     let sp = Spans::new(doc, &a);
     let (rules, norm, seg) = (a.rules, &a.norm, &a.seg);
     // Sentence ids, written once: every quote and claim refers to one.
-    let sid: Vec<String> = (0..seg.sentences.len()).map(|i| format!("s{i}")).collect();
+    let sid: Vec<String> = (0..seg.sentences.len()).map(|i| id("s", i)).collect();
     let sentences = seg
         .sentences
         .iter()
@@ -286,7 +296,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
     });
     let mut a_id = vec![String::new(); a_order.len()];
     for (new, &old) in a_order.iter().enumerate() {
-        a_id[old] = format!("a{new}");
+        a_id[old] = id("a", new);
     }
     let text_of = |r: &std::ops::Range<usize>| sp.span(r.clone()).text;
     // A claim's claimant is its attribution's source: read before the attributions move.
@@ -309,7 +319,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
             let q = quote_tags[qi].take().expect("each quote once");
             let span = sp.span(q.range.clone());
             QuoteRecord {
-                id: format!("q{i}"),
+                id: id("q", i),
                 start: span.start,
                 end: span.end,
                 text: span.text,
@@ -359,7 +369,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
             let c = claim_tags[ci].take().expect("each claim once");
             let span = sp.span(c.range.clone());
             ClaimRecord {
-                id: format!("c{i}"),
+                id: id("c", i),
                 sentence_id: sid[c.sentence].clone(),
                 start: span.start,
                 end: span.end,

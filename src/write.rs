@@ -125,8 +125,22 @@ impl<'a> Row<'a> {
         self
     }
 
-    /// A field from `Display` (numbers, booleans: never quoted).
-    fn num(&mut self, v: impl std::fmt::Display) -> &mut Self {
+    /// An integer field (never quoted).
+    fn int(&mut self, v: usize) -> &mut Self {
+        self.sep();
+        self.out.extend_from_slice(itoa::Buffer::new().format(v).as_bytes());
+        self
+    }
+
+    /// A boolean field, `true` or `false`.
+    fn flag(&mut self, v: bool) -> &mut Self {
+        self.sep();
+        self.out.extend_from_slice(if v { b"true" } else { b"false" });
+        self
+    }
+
+    /// A float field, as `Display` writes it (never quoted).
+    fn float(&mut self, v: f64) -> &mut Self {
         self.sep();
         write!(self.out, "{v}").expect("in memory");
         self
@@ -186,30 +200,30 @@ pub fn render(r: &DocumentRecord, csv: bool) -> Rendered {
     let mut scratch = Vec::new();
     for s in &r.sentences {
         let mut w = Row::new(&mut out.sentences);
-        w.field(d).field(&s.id).field(&s.block).num(s.paragraph).num(s.start).num(s.end).field(&s.text).end();
+        w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
     }
     for q in &r.quotes {
         let mut w = Row::new(&mut out.quotes);
-        w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).num(q.start).num(q.end).field(&q.kind).field(&q.text);
+        w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).int(q.start).int(q.end).field(&q.kind).field(&q.text);
         w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
     }
     for a in &r.attributions {
         let mut w = Row::new(&mut out.attributions);
         w.field(d).field(&a.id).field(&a.sentence_id);
         match &a.source {
-            Some(s) => w.field(&s.text).num(s.start).num(s.end),
+            Some(s) => w.field(&s.text).int(s.start).int(s.end),
             None => w.field("").field("").field(""),
         };
         w.opt(&a.source_resolved).field(&a.source_kind);
-        w.field(&a.cue.text).num(a.cue.start).num(a.cue.end).field(&a.cue.lemma).field(&a.cue.class);
-        w.field(&a.content.text).num(a.content.start).num(a.content.end).field(&a.content_kind);
+        w.field(&a.cue.text).int(a.cue.start).int(a.cue.end).field(&a.cue.lemma).field(&a.cue.class);
+        w.field(&a.content.text).int(a.content.start).int(a.content.end).field(&a.content_kind);
         w.opt(&a.hedge).field(&a.rule).end();
     }
     for c in &r.claims {
         let mut w = Row::new(&mut out.claims);
-        w.field(d).field(&c.id).field(&c.sentence_id).num(c.start).num(c.end).field(&c.text);
-        w.strings(&c.types, &mut scratch).num(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
-        w.num(c.hedged).strings(&c.hedge_cues, &mut scratch).num(c.negated).field(&c.claimant).opt(&c.attribution_id);
+        w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
+        w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
+        w.flag(c.hedged).strings(&c.hedge_cues, &mut scratch).flag(c.negated).field(&c.claimant).opt(&c.attribution_id);
         w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).end();
     }
     out
@@ -606,7 +620,7 @@ mod tests {
         for f in fields {
             w.field(f);
         }
-        w.num(0.25).num(false).num(12usize).end();
+        w.float(0.25).flag(false).int(12).end();
         let mut theirs = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
         let mut all: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
         all.extend(["0.25".to_string(), "false".to_string(), "12".to_string()]);
