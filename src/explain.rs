@@ -220,7 +220,7 @@ fn shown_fields(f: &Flat) -> String {
 /// Explain a document, or only sentence `sentence` (index) of it.
 pub fn explain(doc: &Document, rules: &RuleSet, sentence: Option<usize>) -> Result<String, String> {
     let a = crate::analyse(doc, rules);
-    let rec = crate::record::build(doc, crate::analyse(doc, rules));
+    let rec = crate::record::build(doc, a.clone());
     let clean = &a.norm.clean;
     if let Some(n) = sentence
         && n >= a.seg.sentences.len()

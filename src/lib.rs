@@ -57,6 +57,7 @@ use segment::Segmented;
 use tag::Tags;
 
 /// A document's analysis: every stage's result, in clean-text offsets.
+#[derive(Clone)]
 pub struct Analysis<'r> {
     /// The rules it was made with.
     pub rules: &'r RuleSet,

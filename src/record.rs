@@ -304,7 +304,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
         let at = &attribution_tags[x];
         at.source_resolved.clone().or_else(|| at.source.as_ref().map(text_of)).unwrap_or_else(|| "unknown".into())
     };
-    let claimants: Vec<String> = claim_tags
+    let mut claimants: Vec<String> = claim_tags
         .iter()
         .map(|c| c.attribution.filter(|&x| x < attribution_tags.len()).map_or_else(|| "author".into(), claimant_of))
         .collect();
@@ -361,7 +361,6 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
         (p.sentence, p.range.start, p.range.end, &p.rules).cmp(&(q.sentence, q.range.start, q.range.end, &q.rules))
     });
     let mut claim_tags: Vec<Option<ClaimTag>> = claim_tags.into_iter().map(Some).collect();
-    let mut claimants: Vec<Option<String>> = claimants.into_iter().map(Some).collect();
     let claims = c_order
         .iter()
         .enumerate()
@@ -381,7 +380,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
                 hedge_cues: c.hedge_cues,
                 boosters: c.boosters,
                 negated: c.negated,
-                claimant: claimants[ci].take().expect("each claim once"),
+                claimant: std::mem::take(&mut claimants[ci]),
                 attribution_id: c.attribution.map(|x| a_id[x].clone()),
                 entities: c
                     .entities
@@ -395,6 +394,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
             }
         })
         .collect();
+
     let mut metadata = doc.metadata.clone();
     for (k, v) in &seg.metadata {
         metadata.entry(k.clone()).or_insert_with(|| v.clone());
