@@ -4,6 +4,8 @@
 //! document and the PolNeAR articles, and the bars of the issue on both, scored by
 //! `../shared/tools/score.py` (read from `../shared`, skipped with a note when it is absent).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -11,6 +13,7 @@ use claimex::extract;
 use claimex::ingest::Document;
 use claimex::record::{AttributionRecord, DocumentRecord, QuoteRecord};
 use claimex::rules::RuleSet;
+use common::Scratch;
 
 fn run(text: &str) -> DocumentRecord {
     let doc = Document { id: "t".into(), source: "t".into(), text: text.to_string(), ..Default::default() };
@@ -181,12 +184,10 @@ fn scorer(args: &[&str], pred: &str) -> Option<serde_json::Value> {
         eprintln!("skipping the scorer: {} not found", script.display());
         return None;
     }
-    let dir = std::env::temp_dir().join(format!("claimex-attr-{}-{}", args[0], std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("attr-score");
     let p = dir.join("documents.jsonl");
     std::fs::write(&p, pred).unwrap();
     let out = std::process::Command::new("python3").arg(script).args(args).arg("--json").arg("--pred").arg(&p).output();
-    std::fs::remove_dir_all(&dir).ok();
     let Ok(out) = out else {
         eprintln!("skipping the scorer: python3 not found");
         return None;

@@ -6,28 +6,14 @@
 //! copy with the intact rules (so the test does not depend on the committed expectations
 //! being current), breaks the rule copy, and runs `claimex check --rules COPY`.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, Output};
 
+use common::Scratch;
+
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
-
-/// A temporary directory removed on drop.
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(tag: &str) -> Temp {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let p = std::env::temp_dir().join(format!("claimex-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).expect("create temp dir");
-        Temp(p)
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
@@ -49,18 +35,18 @@ fn run(args: &[&str]) -> (i32, String) {
 
 /// A work area: intact rules, blessed fixtures.
 struct Area {
-    tmp: Temp,
+    tmp: Scratch,
     rules: String,
     fixtures: String,
 }
 
 impl Area {
     fn new(tag: &str) -> Area {
-        let tmp = Temp::new(tag);
+        let tmp = Scratch::new(tag);
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        copy_dir(&root.join("rules"), &tmp.0.join("rules"));
-        copy_dir(&root.join("fixtures"), &tmp.0.join("fixtures"));
-        let path = |d: &str| tmp.0.join(d).to_str().expect("utf-8 temp path").to_string();
+        copy_dir(&root.join("rules"), &tmp.join("rules"));
+        copy_dir(&root.join("fixtures"), &tmp.join("fixtures"));
+        let path = |d: &str| tmp.join(d).to_str().expect("utf-8 temp path").to_string();
         let (rules, fixtures) = (path("rules"), path("fixtures"));
         let area = Area { tmp, rules, fixtures };
         let (code, out) = run(&["check", area.fixtures(), "--rules", area.rules(), "--bless", "--color", "never"]);
@@ -80,7 +66,7 @@ impl Area {
 
     /// Replace `from` by `to` in a rule file of the copy; the text must be there.
     fn edit(&self, file: &str, from: &str, to: &str) {
-        let path = self.tmp.0.join("rules").join(file);
+        let path = self.tmp.join("rules").join(file);
         let text = std::fs::read_to_string(&path).expect("rule file");
         assert!(text.contains(from), "{file} no longer contains {from:?}: update this test to the current rules");
         std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
@@ -127,8 +113,8 @@ fn the_diff_command_summarises_per_rule() {
     // The fixture directory as input: its expected `documents.jsonl` files are not read.
     let input = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
     let input = input.to_str().expect("utf-8");
-    let before = area.tmp.0.join("before");
-    let after = area.tmp.0.join("after");
+    let before = area.tmp.join("before");
+    let after = area.tmp.join("after");
     let (code, out) = run(&["extract", input, "--rules", area.rules(), "-o", before.to_str().unwrap(), "-q"]);
     assert_eq!(code, 0, "{out}");
     area.edit("lexicons/abbreviations.txt", "\nDr. | title\n", "\n");
@@ -158,7 +144,7 @@ fn removing_a_reporting_verb_is_caught_and_named() {
     let area = Area::new("verb");
     // An attribution from the blessed output: its cue lemma and rule.
     let mut found = None;
-    for case in std::fs::read_dir(area.tmp.0.join("fixtures")).expect("fixtures") {
+    for case in std::fs::read_dir(area.tmp.join("fixtures")).expect("fixtures") {
         let path = case.expect("case").path().join("documents.jsonl");
         let text = std::fs::read_to_string(&path).unwrap_or_default();
         for line in text.lines() {
@@ -177,7 +163,7 @@ fn removing_a_reporting_verb_is_caught_and_named() {
         "reporting_verbs.txt exists but no fixture produces a single-word attribution cue: \
          re-bless fixtures/ (`claimex check fixtures/ --bless`) or add a fixture with attributions",
     );
-    let path = area.tmp.0.join("rules/lexicons/reporting_verbs.txt");
+    let path = area.tmp.join("rules/lexicons/reporting_verbs.txt");
     let text = std::fs::read_to_string(&path).expect("lexicon");
     let mut removed = 0;
     let kept: Vec<&str> = text

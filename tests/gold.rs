@@ -3,21 +3,26 @@
 //! by the binary, and scored; every document must come back without an error. Skips,
 //! saying so, when `../shared` is not beside the checkout.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::Scratch;
+
 const SCORER: &str = "../shared/tools/score.py";
 
-/// Extract `gold` into a fresh directory; the path of its documents.jsonl.
-fn extract(gold: &str, tag: &str) -> Option<PathBuf> {
+/// Extract `gold` into a fresh directory; the directory (removed when dropped) and the path
+/// of its documents.jsonl.
+fn extract(gold: &str, tag: &str) -> Option<(Scratch, PathBuf)> {
     if !Path::new(gold).exists() {
         eprintln!("skipping: {gold} not found (../shared is not beside the checkout)");
         return None;
     }
-    let out = std::env::temp_dir().join(format!("claimex-gold-{tag}-{}", std::process::id()));
+    let out = Scratch::new(&format!("gold-{tag}"));
     let status = Command::new(env!("CARGO_BIN_EXE_claimex"))
         .args(["extract", "-q", "--format", "jsonl", gold, "-o"])
-        .arg(&out)
+        .arg(&*out)
         .status()
         .expect("run claimex");
     assert!(status.success(), "claimex extract {gold} failed: {status}");
@@ -29,7 +34,7 @@ fn extract(gold: &str, tag: &str) -> Option<PathBuf> {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{gold}: {}", v["doc_id"]);
     }
-    Some(pred)
+    Some((out, pred))
 }
 
 fn score(kind: &str, gold: &str, pred: &Path) -> serde_json::Value {
@@ -47,7 +52,7 @@ fn f1(v: &serde_json::Value, key: &str) -> f64 {
 #[test]
 fn polnear_attribution_bar() {
     let gold = "../shared/gold/polnear_train.jsonl";
-    let Some(pred) = extract(gold, "polnear") else { return };
+    let Some((_out, pred)) = extract(gold, "polnear") else { return };
     let v = score("attribution", gold, &pred);
     assert!(f1(&v, "cue") >= 0.65, "cue F1 below 0.65: {v}");
     assert!(v["recall_on_speech_cues"].as_f64().unwrap() >= 0.88, "speech-cue recall below 0.88: {v}");
@@ -57,7 +62,7 @@ fn polnear_attribution_bar() {
 #[test]
 fn claimbuster_checkworthiness_bar() {
     let gold = "../shared/gold/claimbuster_2.5xNCS.jsonl";
-    let Some(pred) = extract(gold, "claimbuster") else { return };
+    let Some((_out, pred)) = extract(gold, "claimbuster") else { return };
     let v = score("checkworthy", gold, &pred);
     assert!(v["ROC_AUC"].as_f64().unwrap() >= 0.85, "ROC AUC below 0.85: {v}");
 }
@@ -65,7 +70,7 @@ fn claimbuster_checkworthiness_bar() {
 #[test]
 fn clef_checkworthiness_bar() {
     let gold = "../shared/gold/clef2019_checkworthiness.jsonl";
-    let Some(pred) = extract(gold, "clef") else { return };
+    let Some((_out, pred)) = extract(gold, "clef") else { return };
     let v = score("checkworthy", gold, &pred);
     assert!(v["MAP"].as_f64().unwrap() >= 0.22, "MAP below 0.22: {v}");
 }
@@ -73,7 +78,7 @@ fn clef_checkworthiness_bar() {
 #[test]
 fn wiki_weasel_hedge_bar() {
     let gold = "../shared/gold/wiki_weasel_train.jsonl";
-    let Some(pred) = extract(gold, "weasel") else { return };
+    let Some((_out, pred)) = extract(gold, "weasel") else { return };
     let v = score("hedge", gold, &pred);
     assert!(v["uncertain"]["f1"].as_f64().unwrap() >= 0.62, "hedge F1 below 0.62: {v}");
 }

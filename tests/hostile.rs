@@ -5,6 +5,8 @@
 //! sentence) are generated at test time. Time bounds are generous (they catch quadratic
 //! behaviour, which is 100× slower, not a busy machine); memory is measured per process.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -12,6 +14,7 @@ use std::time::{Duration, Instant};
 use claimex::ingest::{self, Document, Input, Item, Options};
 use claimex::invariants::{check_analysis, check_record};
 use claimex::rules::RuleSet;
+use common::Scratch;
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
 
@@ -149,9 +152,9 @@ fn duplicate_ids_are_kept_as_they_are() {
 
 #[test]
 fn a_run_over_the_hostile_corpus_accounts_for_every_record() {
-    let out = std::env::temp_dir().join(format!("claimex-hostile-{}", std::process::id()));
+    let out = Scratch::new("hostile-run");
     let started = Instant::now();
-    let run = Command::new(BIN).args(["extract", "--threads", "2", "-o"]).arg(&out).arg(hostile("")).output().unwrap();
+    let run = Command::new(BIN).args(["extract", "--threads", "2", "-o"]).arg(&*out).arg(hostile("")).output().unwrap();
     assert!(started.elapsed() < Duration::from_secs(30));
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(65), "bad input data is exit 65 (SPEC §7): {stderr}");
@@ -172,7 +175,6 @@ fn a_run_over_the_hostile_corpus_accounts_for_every_record() {
     }
     // The first errors are shown on stderr with file and line.
     assert!(stderr.contains("hostile.jsonl:2: no `text` field"), "{stderr}");
-    let _ = std::fs::remove_dir_all(&out);
 }
 
 /// Extract generated text as one document, check it, and return its sentence count and the
@@ -253,8 +255,8 @@ fn line_of_100_mb() {
     // One line (a flattened table, a scraped blob): sentences of ~10 kB each opening with
     // a quoted term, some non-ASCII; written to a file and read as a .txt document and as
     // a JSONL record. Dense quotations and reporting verbs have their own cases below.
-    let dir = std::env::temp_dir().join(format!("claimex-100mb-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("100mb");
+    needs_free_space(&dir, 120);
     let words = ["the", "ministry", "budget", "prices", "rose", "by", "3.5%", "at", "Zürich", "and", "tables", "words"];
     let mut block = String::from("“A term” ");
     for i in 1..=1500 {
@@ -273,12 +275,12 @@ fn line_of_100_mb() {
     drop(line);
     let jsonl = dir.join("line.jsonl");
     let text = std::fs::read_to_string(&txt).unwrap();
+    std::fs::remove_file(&txt).unwrap();
     std::fs::write(&jsonl, serde_json::json!({"id": "big", "text": text}).to_string()).unwrap();
     let items: Vec<Item> = ingest::read(&input(&jsonl), &Options::default()).collect();
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].as_ref().unwrap().text.len(), text.len());
     assert!(t.elapsed() < Duration::from_secs(90), "{:?}", t.elapsed());
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 fn dense_quotations(bytes: usize) -> String {
@@ -392,6 +394,17 @@ fn peak_rss(cmd: &mut Command) -> u64 {
     usage.ru_maxrss as u64 * 1024
 }
 
+/// Fail at once, saying why, when `dir`'s file system has less than `mb` MB free for what
+/// the test is about to write, instead of part-way through with a bare ENOSPC.
+fn needs_free_space(dir: &Path, mb: u64) {
+    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).unwrap();
+    // SAFETY: a zeroed statvfs is a valid value for statvfs to fill in; the path is a C string.
+    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
+    assert_eq!(unsafe { libc::statvfs(path.as_ptr(), &mut st) }, 0, "statvfs {}", dir.display());
+    let free = (st.f_bavail as u64 * st.f_frsize as u64) >> 20;
+    assert!(free >= mb, "this test writes about {mb} MB to {}, whose file system has {free} MB free", dir.display());
+}
+
 fn tempfile_path(name: &str) -> PathBuf {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -413,8 +426,8 @@ fn news_jsonl(path: &Path, docs: usize) {
 
 #[test]
 fn memory_is_flat_as_the_corpus_grows() {
-    let dir = std::env::temp_dir().join(format!("claimex-flat-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("flat");
+    needs_free_space(&dir, 150);
     let (small, large) = (dir.join("small.jsonl"), dir.join("large.jsonl"));
     news_jsonl(&small, 2_000);
     news_jsonl(&large, 16_000);
@@ -424,13 +437,12 @@ fn memory_is_flat_as_the_corpus_grows() {
     let rss_l = run(&large, "out-large");
     // 8× the documents (about 2 MB → 16 MB of text) may not cost more than a few chunks.
     assert!(rss_l < rss_s + (24 << 20), "peak RSS {} MB for 16k docs vs {} MB for 2k", rss_l >> 20, rss_s >> 20);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn memory_for_one_large_document_is_bounded() {
-    let dir = std::env::temp_dir().join(format!("claimex-bigdoc-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = Scratch::new("bigdoc");
+    needs_free_space(&dir, 800);
     let input = dir.join("big.txt");
     let sentence = "The minister said that prices rose by 3.5% in Zürich. ";
     std::fs::write(&input, sentence.repeat((16 << 20) / sentence.len())).unwrap();
@@ -441,7 +453,6 @@ fn memory_for_one_large_document_is_bounded() {
     let bound = 3 * output + 8 * (16 << 20) + (64 << 20);
     assert!(rss < bound, "peak RSS {} MB for a 16 MB document with {} MB of output", rss >> 20, output >> 20);
     eprintln!("peak RSS {} MB for a 16 MB document with {} MB of output", rss >> 20, output >> 20);
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 // Rules as untrusted input (issue 7, item 4): a user's rule file cannot hang a run or
@@ -533,14 +544,14 @@ fn rules_a_file_nested_20000_deep_is_an_error_shown_in_one_short_line() {
 
 #[test]
 fn rules_a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
-    let dir = std::env::temp_dir().join(format!("claimex-rules-{}", std::process::id()));
+    let dir = Scratch::new("rules-utf8");
     std::fs::create_dir_all(dir.join("x")).unwrap();
     std::fs::write(dir.join("x/bad.toml"), b"[[rule]]\nname = \"\xff\"\n").unwrap();
     let e = RuleSet::from_dir(&dir).expect_err("refused").0.remove(0);
     assert_eq!((e.path.ends_with("x/bad.toml"), e.line, e.col), (true, 2, 9), "{e}");
     let run = Command::new(BIN)
         .args(["extract", "-q", "--rules"])
-        .arg(&dir)
+        .arg(&*dir)
         .arg(hostile("crlf.txt"))
         .arg("-o")
         .arg(dir.join("out"))
@@ -548,7 +559,6 @@ fn rules_a_file_that_is_not_utf8_is_refused_at_its_first_bad_byte() {
         .unwrap();
     assert_eq!(run.status.code(), Some(78), "bad rules are exit 78 (SPEC §7)");
     assert!(!dir.join("out").exists(), "nothing is written before the rules load");
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

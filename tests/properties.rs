@@ -5,7 +5,7 @@
 //! thread count and chunk size; and every CSV row parses back to the values of the JSONL
 //! record it came from.
 
-use std::path::PathBuf;
+mod common;
 
 use proptest::prelude::*;
 
@@ -15,6 +15,7 @@ use claimex::invariants::{check_analysis, check_record};
 use claimex::record::{AttributionRecord, ClaimRecord, Cue, DocumentRecord, EntityRecord, QuoteRecord, SentenceRecord, Span};
 use claimex::rules::RuleSet;
 use claimex::write::{self, Layout, Output};
+use common::Scratch;
 
 fn rules() -> &'static RuleSet {
     static RULES: std::sync::OnceLock<RuleSet> = std::sync::OnceLock::new();
@@ -180,18 +181,6 @@ proptest! {
     }
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let n = std::sync::atomic::AtomicUsize::new(0);
-    let d = std::env::temp_dir().join(format!(
-        "claimex-prop-{}-{name}-{}",
-        std::process::id(),
-        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 /// Run the batch over `texts` (as one JSONL file) and return the dataset's bytes.
 fn run(dir: &std::path::Path, input: &Input, threads: usize, chunk_docs: usize, chunk_bytes: usize) -> Vec<Vec<u8>> {
     let out_dir = dir.join(format!("out-{threads}-{chunk_docs}-{chunk_bytes}"));
@@ -213,15 +202,14 @@ proptest! {
         texts in prop::collection::vec(prop_oneof![news_text(), hostile_text()], 1..40),
         chunk in 1..9usize,
     ) {
-        let dir = tmp("threads");
+        let dir = Scratch::new("prop-threads");
         let path = dir.join("in.jsonl");
         let lines: Vec<String> = texts.iter().enumerate().map(|(i, t)| serde_json::json!({"id": format!("d{i}"), "text": t}).to_string()).collect();
         std::fs::write(&path, lines.join("\n")).unwrap();
-        let input = Input { path: path.clone(), root: dir.clone() };
+        let input = Input { path: path.clone(), root: dir.to_path_buf() };
         let serial = run(&dir, &input, 1, 512, 8 << 20);
         prop_assert_eq!(&serial, &run(&dir, &input, 2, chunk, 8 << 20));
         prop_assert_eq!(&serial, &run(&dir, &input, 3, 512, 100));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
 

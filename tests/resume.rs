@@ -2,20 +2,17 @@
 //! no file with a final name, and `--resume` finishes it without losing or duplicating a
 //! document: the result equals an uninterrupted run, byte for byte.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::Scratch;
+
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
 const FILES: [&str; 5] = ["documents.jsonl", "sentences.csv", "quotes.csv", "attributions.csv", "claims.csv"];
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("claimex-resume-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
 
 /// News-like documents of our own making, `n` of them, in a JSONL file.
 fn corpus(path: &Path, n: usize, seed: u64) {
@@ -143,7 +140,7 @@ fn assert_same_dataset(reference: &Path, dir: &Path, what: &str) {
 
 #[test]
 fn killed_runs_resume_to_the_uninterrupted_output() {
-    let root = tmp("kill");
+    let root = Scratch::new("resume-kill");
     let input = root.join("news.jsonl");
     corpus(&input, 3000, 7);
     let lines = jsonl_lines(&input);
@@ -163,12 +160,11 @@ fn killed_runs_resume_to_the_uninterrupted_output() {
     }
     Fed::start(&dir, &["--threads", "2", "--resume"]).finish(&lines);
     assert_same_dataset(&reference, &dir, "after 4 kills");
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn a_killed_file_run_resumes_to_the_uninterrupted_output() {
-    let root = tmp("file");
+    let root = Scratch::new("resume-file");
     let input = root.join("news.jsonl");
     corpus(&input, 16_000, 11);
     let reference = root.join("reference");
@@ -189,12 +185,11 @@ fn a_killed_file_run_resumes_to_the_uninterrupted_output() {
     let out = extract(&input, &dir, &["--threads", "2", "--resume"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_same_dataset(&reference, &dir, "after a kill");
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn a_killed_run_leaves_the_previous_output_in_place() {
-    let root = tmp("previous");
+    let root = Scratch::new("resume-previous");
     let (small, big) = (root.join("small.jsonl"), root.join("big.jsonl"));
     corpus(&small, 20, 1);
     corpus(&big, 600, 2);
@@ -219,12 +214,11 @@ fn a_killed_run_leaves_the_previous_output_in_place() {
     let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     assert_eq!(m["counts"]["documents"], 600);
     assert!(!dir.join(".claimex-checkpoint.json").exists());
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn resume_without_a_checkpoint_starts_afresh_and_stdout_cannot_resume() {
-    let root = tmp("fresh");
+    let root = Scratch::new("resume-fresh");
     let input = root.join("in.jsonl");
     corpus(&input, 5, 3);
     let dir = root.join("out");
@@ -234,5 +228,4 @@ fn resume_without_a_checkpoint_starts_afresh_and_stdout_cannot_resume() {
     assert_eq!(m["counts"]["documents"], 5);
     let st = Command::new(BIN).args(["extract", "-q", "--resume", "--format", "jsonl", "-o", "-"]).arg(&input).output().unwrap();
     assert_eq!(st.status.code(), Some(2));
-    let _ = std::fs::remove_dir_all(&root);
 }

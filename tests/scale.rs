@@ -3,9 +3,13 @@
 //! documents.jsonl lines on stdout; shards run separately and concatenated equal one run;
 //! the dataset is byte-identical for any thread count and chunk size.
 
+mod common;
+
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
+
+use common::Scratch;
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
 
@@ -51,13 +55,6 @@ fn filter(input: &[u8], extra: &[&str]) -> Vec<u8> {
     out.stdout
 }
 
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("claimex-scale-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
 #[test]
 fn filter_writes_only_jsonl_and_shards_concatenate_to_one_run() {
     let Some(data) = sample(120) else { return };
@@ -93,7 +90,7 @@ fn dataset(dir: &Path) -> Vec<(String, Vec<u8>)> {
 #[test]
 fn dataset_is_identical_for_any_thread_count_and_chunk_size() {
     let Some(data) = sample(80) else { return };
-    let root = tmp("threads");
+    let root = Scratch::new("scale-threads");
     let input = root.join("sample.jsonl");
     std::fs::write(&input, &data).unwrap();
     let mut runs = Vec::new();
@@ -119,7 +116,6 @@ fn dataset_is_identical_for_any_thread_count_and_chunk_size() {
         assert_eq!(first.2, r.2);
         assert_eq!(first.3, r.3);
     }
-    let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]

@@ -2,8 +2,12 @@
 //! (the reference scorer). Fails below the bars the issues set. Skips, saying so, when
 //! `../shared` is not beside the checkout.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
+
+use common::Scratch;
 
 const SEED: &str = "../shared/seed/000_df037e6e29c2adaf.txt";
 const GOLD: &str = "../shared/seed/000_df037e6e29c2adaf.gold.json";
@@ -15,21 +19,14 @@ fn seed_scores() -> Option<serde_json::Value> {
         eprintln!("skipping: {SEED} not found (../shared is not beside the checkout)");
         return None;
     }
-    let out = tempdir("seed");
-    let status = Command::new(env!("CARGO_BIN_EXE_claimex")).args(["extract", SEED, "-q", "-o"]).arg(&out).status().expect("run claimex");
+    let out = Scratch::new("seed");
+    let status = Command::new(env!("CARGO_BIN_EXE_claimex")).args(["extract", SEED, "-q", "-o"]).arg(&*out).status().expect("run claimex");
     assert!(status.success(), "claimex extract failed: {status}");
     let pred = out.join("documents.jsonl");
     let res = Command::new("python3").args([SCORER, "seed", "--json", "--gold", GOLD, "--pred"]).arg(&pred).output().expect("run python3");
     assert!(res.status.success(), "score.py failed: {}", String::from_utf8_lossy(&res.stderr));
     let v: serde_json::Value = serde_json::from_slice(&res.stdout).expect("scorer prints JSON");
-    std::fs::remove_dir_all(&out).ok();
     Some(v)
-}
-
-fn tempdir(tag: &str) -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!("claimex-test-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
 }
 
 /// `"5/5"` → (5, 5).

@@ -5,9 +5,12 @@
 //! `CLAIMEX_BLESS=1 cargo test --test tooling` regenerates `docs/rules.md` and re-blesses
 //! `fixtures/` instead of failing; review `git diff` afterwards.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::Scratch;
 use serde_json::{Value, json};
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
@@ -26,25 +29,9 @@ fn run(args: &[&str]) -> (i32, String, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
 }
 
-struct Temp(PathBuf);
-
-impl Temp {
-    fn new(tag: &str) -> Temp {
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let p = std::env::temp_dir().join(format!("claimex-tooling-{tag}-{}-{nanos}", std::process::id()));
-        std::fs::create_dir_all(&p).expect("temp dir");
-        Temp(p)
-    }
-
-    fn path(&self, rel: &str) -> String {
-        self.0.join(rel).to_str().expect("utf-8").to_string()
-    }
-}
-
-impl Drop for Temp {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
+/// `rel` inside `dir`, as a command-line argument.
+fn arg(dir: &Path, rel: &str) -> String {
+    dir.join(rel).to_str().expect("utf-8").to_string()
 }
 
 #[test]
@@ -112,12 +99,12 @@ fn rules_subcommands() {
 
 #[test]
 fn a_broken_rule_file_stops_the_tools_with_exit_78() {
-    let t = Temp::new("bad");
-    std::fs::create_dir_all(t.0.join("x")).unwrap();
-    std::fs::write(t.0.join("x/bad.toml"), "[[rule]]\nname = \"a\"\nkind = \"block\"\n").unwrap();
+    let t = Scratch::new("bad");
+    std::fs::create_dir_all(t.join("x")).unwrap();
+    std::fs::write(t.join("x/bad.toml"), "[[rule]]\nname = \"a\"\nkind = \"block\"\n").unwrap();
     for args in [vec!["rules", "test"], vec!["check", "fixtures"], vec!["explain", "Hello."]] {
         let mut a = args.clone();
-        let rules = t.path("");
+        let rules = arg(&t, "");
         a.extend(["--rules", rules.as_str()]);
         let (code, _, err) = run(&a);
         assert_eq!(code, 78, "{args:?}: {err}");
@@ -127,10 +114,10 @@ fn a_broken_rule_file_stops_the_tools_with_exit_78() {
 
 #[test]
 fn check_reports_missing_expectations_and_blesses_them() {
-    let t = Temp::new("check");
-    std::fs::create_dir_all(t.0.join("case")).unwrap();
-    std::fs::write(t.0.join("case/input.txt"), "Dr. Lee met the envoy. They talked.\n").unwrap();
-    let dir = t.path("");
+    let t = Scratch::new("check");
+    std::fs::create_dir_all(t.join("case")).unwrap();
+    std::fs::write(t.join("case/input.txt"), "Dr. Lee met the envoy. They talked.\n").unwrap();
+    let dir = arg(&t, "");
     let (code, out, _) = run(&["check", &dir, "--color", "never"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("FAIL case: no documents.jsonl yet"), "{out}");
@@ -140,16 +127,16 @@ fn check_reports_missing_expectations_and_blesses_them() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("ok   case"), "{out}");
     // The expectation is what `extract` writes, with the source made relative.
-    let expected = std::fs::read_to_string(t.0.join("case/documents.jsonl")).unwrap();
+    let expected = std::fs::read_to_string(t.join("case/documents.jsonl")).unwrap();
     let doc: Value = serde_json::from_str(expected.lines().next().unwrap()).unwrap();
     assert_eq!(doc["source"], "input.txt");
     assert_eq!(doc["sentences"].as_array().unwrap().len(), 2);
     // Hand-edit the expectation: the diff names the field.
-    std::fs::write(t.0.join("case/documents.jsonl"), expected.replace("\"block\":\"body\"", "\"block\":\"boilerplate\"")).unwrap();
+    std::fs::write(t.join("case/documents.jsonl"), expected.replace("\"block\":\"body\"", "\"block\":\"boilerplate\"")).unwrap();
     let (code, out, _) = run(&["check", &dir, "--color", "never"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("block: \"boilerplate\" → \"body\""), "{out}");
-    let (code, _, _) = run(&["check", &t.path("nope")]);
+    let (code, _, _) = run(&["check", &arg(&t, "nope")]);
     assert_eq!(code, 66);
 }
 
@@ -179,18 +166,18 @@ fn explain_shows_segmentation_rules_and_near_misses() {
 
 #[test]
 fn manifest_records_version_rules_hash_and_hits() {
-    let t = Temp::new("manifest");
-    let out = t.path("out");
+    let t = Scratch::new("manifest");
+    let out = arg(&t, "out");
     let (code, _, err) = run(&["extract", "fixtures/", "-o", &out, "-q"]);
     assert_eq!(code, 0, "{err}");
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(t.0.join("out/manifest.json")).unwrap()).unwrap();
+    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(t.join("out/manifest.json")).unwrap()).unwrap();
     assert_eq!(manifest["version"], env!("CARGO_PKG_VERSION"));
     let rules = claimex::rules::RuleSet::builtin();
     assert_eq!(manifest["rules"]["sha256"], rules.hash.as_str());
     // The hash is of the effective rules, wherever they come from.
-    let (code, _, err) = run(&["extract", "fixtures/", "-o", &t.path("out2"), "-q", "--rules", "rules"]);
+    let (code, _, err) = run(&["extract", "fixtures/", "-o", &arg(&t, "out2"), "-q", "--rules", "rules"]);
     assert_eq!(code, 0, "{err}");
-    let m2: Value = serde_json::from_str(&std::fs::read_to_string(t.0.join("out2/manifest.json")).unwrap()).unwrap();
+    let m2: Value = serde_json::from_str(&std::fs::read_to_string(t.join("out2/manifest.json")).unwrap()).unwrap();
     assert_eq!(m2["rules"]["sha256"], manifest["rules"]["sha256"]);
     // Hits: every rule listed, each count equal to the records naming it.
     let hits = manifest["rule_hits"].as_object().unwrap();
@@ -198,7 +185,7 @@ fn manifest_records_version_rules_hash_and_hits() {
         assert!(hits.contains_key(&r.id), "{} missing from rule_hits", r.id);
     }
     let mut counted: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
-    for line in std::fs::read_to_string(t.0.join("out/documents.jsonl")).unwrap().lines() {
+    for line in std::fs::read_to_string(t.join("out/documents.jsonl")).unwrap().lines() {
         let doc: Value = serde_json::from_str(line).unwrap();
         for f in claimex::flat::flatten(&doc) {
             for r in f.rules {
@@ -364,8 +351,8 @@ fn damaged_prediction(shared: &Path, real: &Value) -> Value {
 #[test]
 fn eval_reproduces_score_py_on_the_seed() {
     let Some(shared) = shared() else { return };
-    let t = Temp::new("seed");
-    let gold = t.path("gold.jsonl");
+    let t = Scratch::new("seed");
+    let gold = arg(&t, "gold.jsonl");
     let conv = Command::new("python3")
         .arg(root().join("scripts/seed_gold.py"))
         .arg(shared.join(format!("{SEED}.gold.json")))
@@ -373,15 +360,15 @@ fn eval_reproduces_score_py_on_the_seed() {
         .expect("seed_gold.py");
     assert!(conv.status.success(), "{}", String::from_utf8_lossy(&conv.stderr));
     std::fs::write(&gold, &conv.stdout).unwrap();
-    let out = t.path("out");
+    let out = arg(&t, "out");
     let (code, _, err) = run(&["extract", shared.join(format!("{SEED}.txt")).to_str().unwrap(), "-o", &out, "-q"]);
     assert_eq!(code, 0, "{err}");
-    let pred = t.path("out/documents.jsonl");
+    let pred = arg(&t, "out/documents.jsonl");
     let bad = compare_with_score_py(&shared, &gold, &pred);
     assert!(bad.is_empty(), "the pipeline's own output:\n{}", bad.join("\n"));
 
     let real: Value = serde_json::from_str(std::fs::read_to_string(&pred).unwrap().lines().next().unwrap()).unwrap();
-    let damaged = t.path("damaged.jsonl");
+    let damaged = arg(&t, "damaged.jsonl");
     std::fs::write(&damaged, damaged_prediction(&shared, &real).to_string() + "\n").unwrap();
     let bad = compare_with_score_py(&shared, &gold, &damaged);
     assert!(bad.is_empty(), "a damaged prediction:\n{}", bad.join("\n"));
@@ -391,7 +378,7 @@ fn eval_reproduces_score_py_on_the_seed() {
     assert!(ours["quotes"]["exact"]["r"].as_f64().unwrap() < 1.0 && ours["attributions"]["overlap"]["p"].as_f64().unwrap() < 1.0);
 
     // Thresholds: a bar the pipeline meets passes, one it misses exits 1 naming the figure.
-    let min = t.path("min.toml");
+    let min = arg(&t, "min.toml");
     std::fs::write(&min, "\"sentences.by.body.exact.f1\" = 0.95\n").unwrap();
     let (code, _, err) = run(&["eval", "--gold", &gold, "--pred", &pred, "--min", &min]);
     assert_eq!(code, 0, "{err}");
