@@ -250,6 +250,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
         Err(e) if to_stdout && e.kind() == std::io::ErrorKind::BrokenPipe => return ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: writing output: {e}");
+            resume_hint(&a, to_stdout);
             return ExitCode::from(exit::IO);
         }
     };
@@ -258,6 +259,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         eprintln!("error: finishing output: {e}");
+        resume_hint(&a, to_stdout);
         return ExitCode::from(exit::IO);
     }
     if !to_stdout {
@@ -288,6 +290,17 @@ fn extract(a: ExtractArgs) -> ExitCode {
         );
     }
     if summary.errors > 0 { ExitCode::from(exit::DATA) } else { ExitCode::SUCCESS }
+}
+
+/// After a write failed (a full disk, say): when a checkpoint survives, say that `--resume`
+/// continues from it.
+fn resume_hint(a: &ExtractArgs, to_stdout: bool) {
+    if !to_stdout && a.output.join(claimex::write::CHECKPOINT).exists() {
+        eprintln!(
+            "claimex: the output up to the last checkpoint is kept in {}; once the cause is fixed, the same command with --resume finishes it",
+            a.output.display()
+        );
+    }
 }
 
 /// Open the output: a fresh one, or with `--resume` the interrupted run's, checked against
@@ -332,7 +345,7 @@ fn open_output(
     match Output::create(dir, layout, a.excel) {
         Ok(o) => Ok((o.with_fingerprint(fp), None)),
         Err(e) => {
-            eprintln!("error: {}: {e}", a.output.display());
+            eprintln!("error: opening the output: {e}");
             Err(ExitCode::from(exit::IO))
         }
     }

@@ -259,7 +259,8 @@ impl Table {
     fn create(dir: &Path, name: &'static str, header: Option<&[&str]>, excel: bool) -> io::Result<Table> {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
-        let mut t = Table { name, w: BufWriter::with_capacity(1 << 17, File::create(&tmp)?), tmp, dest, len: 0 };
+        let f = File::create(&tmp).map_err(at(&tmp))?;
+        let mut t = Table { name, w: BufWriter::with_capacity(1 << 17, f), tmp, dest, len: 0 };
         if let Some(cols) = header {
             if excel {
                 t.put(b"\xEF\xBB\xBF")?;
@@ -277,24 +278,28 @@ impl Table {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
         let f = std::fs::OpenOptions::new().write(true).open(&tmp).map_err(|e| ResumeError::Damaged(format!("{}: {e}", tmp.display())))?;
-        let have = f.metadata()?.len();
+        let have = f.metadata().map_err(at(&tmp))?.len();
         if have < len {
             return Err(ResumeError::Damaged(format!("{} holds {have} bytes, the checkpoint recorded {len}", tmp.display())));
         }
-        f.set_len(len)?;
+        f.set_len(len).map_err(at(&tmp))?;
         let mut w = BufWriter::with_capacity(1 << 17, f);
-        w.seek(SeekFrom::End(0))?;
+        w.seek(SeekFrom::End(0)).map_err(at(&tmp))?;
         Ok(Table { name, tmp, dest, w, len })
     }
 
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.len += bytes.len() as u64;
-        self.w.write_all(bytes)
+        self.w.write_all(bytes).map_err(at(&self.tmp))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.w.flush().map_err(at(&self.tmp))
     }
 
     fn sync(&mut self) -> io::Result<()> {
-        self.w.flush()?;
-        self.w.get_ref().sync_all()
+        self.flush()?;
+        self.w.get_ref().sync_all().map_err(at(&self.tmp))
     }
 }
 
@@ -355,7 +360,7 @@ impl Output {
             });
         }
         let dir = dir.expect("a directory for file output");
-        std::fs::create_dir_all(dir)?;
+        std::fs::create_dir_all(dir).map_err(at(dir))?;
         // A checkpoint of an earlier unfinished run no longer describes the partial files.
         remove_if_present(&dir.join(CHECKPOINT))?;
         let jsonl = Some(Table::create(dir, "documents.jsonl", None, false)?);
@@ -413,7 +418,7 @@ impl Output {
     /// Append one document's output.
     pub fn write(&mut self, r: &Rendered) -> io::Result<()> {
         if let Some(w) = &mut self.stdout {
-            return w.write_all(&r.jsonl);
+            return w.write_all(&r.jsonl).map_err(at(Path::new("stdout")));
         }
         if let Some(t) = &mut self.jsonl {
             t.put(&r.jsonl)?;
@@ -433,7 +438,7 @@ impl Output {
     /// fills. Files are flushed at checkpoints and at the end.
     pub fn flush_stdout(&mut self) -> io::Result<()> {
         match &mut self.stdout {
-            Some(w) => w.flush(),
+            Some(w) => w.flush().map_err(at(Path::new("stdout"))),
             None => Ok(()),
         }
     }
@@ -444,7 +449,7 @@ impl Output {
         let Some(dir) = &self.dir else { return Ok(()) };
         let mut files = std::collections::BTreeMap::new();
         for t in self.jsonl.iter_mut().chain(self.tables.iter_mut()) {
-            t.w.flush()?;
+            t.flush()?;
             files.insert(t.name.to_string(), t.len);
         }
         let cp = Checkpoint {
@@ -464,7 +469,7 @@ impl Output {
     /// the checkpoint (nothing is left to resume).
     pub fn finish(self) -> io::Result<()> {
         if let Some(mut w) = self.stdout {
-            return w.flush();
+            return w.flush().map_err(at(Path::new("stdout")));
         }
         let dir = self.dir.expect("file output has a directory");
         let mut tables: Vec<Table> = self.jsonl.into_iter().chain(self.tables).collect();
@@ -474,7 +479,7 @@ impl Output {
         remove_if_present(&dir.join(CHECKPOINT))?;
         remove_if_present(&dir.join("manifest.json"))?;
         for t in &tables {
-            std::fs::rename(&t.tmp, &t.dest)?;
+            std::fs::rename(&t.tmp, &t.dest).map_err(at(&t.dest))?;
         }
         if self.layout == Layout::JsonlOnly {
             // CSV tables of an earlier run would sit beside a manifest that does not list them.
@@ -488,21 +493,28 @@ impl Output {
 
 fn remove_if_present(path: &Path) -> io::Result<()> {
     match std::fs::remove_file(path) {
-        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(at(path)(e)),
         _ => Ok(()),
     }
+}
+
+/// An I/O error on `path`, saying so: "out/.claims.csv.partial: No space left on device".
+/// The kind is kept (a closed stdout is still `BrokenPipe`).
+fn at(path: &Path) -> impl Fn(io::Error) -> io::Error + '_ {
+    move |e| io::Error::new(e.kind(), format!("{}: {e}", path.display()))
 }
 
 /// Write `dir/name` through a temporary file and a rename, so readers see the old file or
 /// the new one, never a torn one.
 fn write_atomically(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> io::Result<()> {
     let tmp = dir.join(format!(".{}.partial", name.trim_start_matches('.')));
-    let mut f = File::create(&tmp)?;
-    f.write_all(bytes)?;
+    let mut f = File::create(&tmp).map_err(at(&tmp))?;
+    f.write_all(bytes).map_err(at(&tmp))?;
     if sync {
-        f.sync_all()?;
+        f.sync_all().map_err(at(&tmp))?;
     }
-    std::fs::rename(tmp, dir.join(name))
+    let dest = dir.join(name);
+    std::fs::rename(&tmp, &dest).map_err(at(&dest))
 }
 
 /// The first place where two fingerprints differ, as `path: was …, now …`.

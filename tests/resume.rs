@@ -195,9 +195,6 @@ fn a_killed_run_leaves_the_previous_output_in_place() {
     corpus(&big, 600, 2);
     let dir = root.join("out");
     assert!(extract(&small, &dir, &[]).status().unwrap().success());
-    let snapshot = |d: &Path| -> Vec<(String, Vec<u8>)> {
-        final_files(d).into_iter().map(|n| (n.clone(), std::fs::read(d.join(&n)).unwrap())).collect()
-    };
     let before = snapshot(&dir);
     let mut run = Fed::start(&dir, &["--threads", "2"]);
     run.feed(&jsonl_lines(&big), 300);
@@ -228,4 +225,78 @@ fn resume_without_a_checkpoint_starts_afresh_and_stdout_cannot_resume() {
     assert_eq!(m["counts"]["documents"], 5);
     let st = Command::new(BIN).args(["extract", "-q", "--resume", "--format", "jsonl", "-o", "-"]).arg(&input).output().unwrap();
     assert_eq!(st.status.code(), Some(2));
+}
+
+/// Snapshot of the files under final names in `dir`, with their bytes.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    final_files(dir).into_iter().map(|n| (n.clone(), std::fs::read(dir.join(&n)).unwrap())).collect()
+}
+
+#[test]
+fn a_full_disk_is_an_io_error_naming_the_file_and_the_previous_output_stays() {
+    let root = Scratch::new("resume-full");
+    let input = root.join("news.jsonl");
+    corpus(&input, 200, 5);
+    let dir = root.join("out");
+    assert!(extract(&input, &dir, &[]).status().unwrap().success());
+    let before = snapshot(&dir);
+    // Every write to the claims table now fails as on a full disk (ENOSPC).
+    std::os::unix::fs::symlink("/dev/full", dir.join(".claims.csv.partial")).unwrap();
+    let out = extract(&input, &dir, &[]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(74), "an output error is exit 74 (SPEC §7): {stderr}");
+    assert!(stderr.contains(".claims.csv.partial: No space left on device"), "the error names the file: {stderr}");
+    // It failed at the first checkpoint, so there is nothing to resume, and it says nothing of it.
+    assert!(!stderr.contains("--resume"), "{stderr}");
+    assert!(before == snapshot(&dir), "the previous output changed");
+
+    // The same on stdout, as a filter.
+    let st = Command::new(BIN)
+        .args(["extract", "-q", "--format", "jsonl", "-o", "-"])
+        .arg(&input)
+        .stdout(std::fs::File::create("/dev/full").unwrap())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&st.stderr);
+    assert_eq!(st.status.code(), Some(74), "{stderr}");
+    assert!(stderr.contains("stdout: No space left on device"), "{stderr}");
+}
+
+#[test]
+fn a_run_stopped_by_a_write_error_resumes_to_the_uninterrupted_output() {
+    use std::os::unix::process::CommandExt;
+    let root = Scratch::new("resume-efbig");
+    let input = root.join("news.jsonl");
+    corpus(&input, 1500, 13);
+    let reference = root.join("reference");
+    let out = extract(&input, &reference, &["--threads", "1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // A file-size limit of half the JSONL stands in for a disk filling up part-way: writes
+    // past it fail (EFBIG, with SIGXFSZ ignored), after some checkpoints were made.
+    let limit = std::fs::metadata(reference.join("documents.jsonl")).unwrap().len() / 2;
+    let dir = root.join("interrupted");
+    let mut cmd = extract(&input, &dir, &["--threads", "2"]);
+    // SAFETY: between fork and exec the closure only calls async-signal-safe functions
+    // (signal, setrlimit) on plain values.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit { rlim_cur: limit, rlim_max: limit };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(74), "{stderr}");
+    assert!(stderr.contains(".documents.jsonl.partial: File too large"), "the error names the file: {stderr}");
+    assert!(stderr.contains("with --resume finishes it"), "a checkpoint survives, and the user is told: {stderr}");
+    assert!(checkpointed(&dir).is_some_and(|n| n > 0 && n < 1500), "{:?}", checkpointed(&dir));
+    assert_eq!(final_files(&dir), Vec::<String>::new(), "no file under a final name");
+
+    let out = extract(&input, &dir, &["--threads", "2", "--resume"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_same_dataset(&reference, &dir, "after a write error");
 }
