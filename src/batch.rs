@@ -170,7 +170,7 @@ struct Done {
 
 fn failed(e: &DocError, csv: bool) -> Done {
     Done {
-        rendered: render(&crate::record::error_record(e), csv),
+        rendered: render(crate::record::error_record(e), csv),
         sentences: 0,
         quotes: 0,
         attributions: 0,
@@ -187,25 +187,35 @@ fn process(item: Item, rules: &RuleSet, csv: bool) -> Done {
         Err(e) => return failed(&e, csv),
     };
     // A panic is a bug in claimex; it costs the one document, not the run.
-    let extracted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let rec = crate::extract(&doc, rules);
-        let rendered = render(&rec, csv);
-        (rec, rendered)
+        let counted = Done {
+            rendered: Rendered::default(),
+            sentences: rec.sentences.len(),
+            quotes: rec.quotes.len(),
+            attributions: rec.attributions.len(),
+            claims: rec.claims.len(),
+            bytes: doc.text.len(),
+            error: None,
+            rules: rule_hits(&rec),
+        };
+        Done { rendered: render(rec, csv), ..counted }
     }));
-    let (rec, rendered) = match extracted {
-        Ok(r) => r,
-        Err(panic) => {
-            let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
-            let e = DocError {
-                id: doc.id.clone(),
-                file: doc.source.clone(),
-                line: None,
-                message: format!("internal error (please report): {}", what.unwrap_or_else(|| "panic".into())),
-            };
-            return failed(&e, csv);
-        }
-    };
-    // rule hits counted here, on the worker, so the writing thread adds one count per rule
+    done.unwrap_or_else(|panic| {
+        let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+        let e = DocError {
+            id: doc.id.clone(),
+            file: doc.source.clone(),
+            line: None,
+            message: format!("internal error (please report): {}", what.unwrap_or_else(|| "panic".into())),
+        };
+        failed(&e, csv)
+    })
+}
+
+/// How often each rule fired in a record, counted on the worker so that the writing thread
+/// adds one count per rule.
+fn rule_hits(rec: &crate::record::DocumentRecord) -> Vec<(String, usize)> {
     let mut hits: Vec<&str> = Vec::new();
     hits.extend(rec.sentences.iter().flat_map(|s| s.rules.iter().map(String::as_str)));
     hits.extend(rec.quotes.iter().flat_map(|q| q.rules.iter().map(String::as_str)));
@@ -213,17 +223,7 @@ fn process(item: Item, rules: &RuleSet, csv: bool) -> Done {
     hits.extend(rec.claims.iter().flat_map(|c| c.rules.iter().map(String::as_str)));
     hits.extend(rec.metadata_rules.values().map(String::as_str));
     hits.sort_unstable();
-    let hits = hits.chunk_by(|a, b| a == b).map(|g| (g[0].to_string(), g.len())).collect();
-    Done {
-        rendered,
-        sentences: rec.sentences.len(),
-        quotes: rec.quotes.len(),
-        attributions: rec.attributions.len(),
-        claims: rec.claims.len(),
-        bytes: doc.text.len(),
-        error: None,
-        rules: hits,
-    }
+    hits.chunk_by(|a, b| a == b).map(|g| (g[0].to_string(), g.len())).collect()
 }
 
 /// Run the batch over `inputs`, writing to `out`. `progress` is called after each chunk.

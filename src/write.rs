@@ -188,45 +188,89 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Serialize a record; CSV tables only when `csv` is set.
-pub fn render(r: &DocumentRecord, csv: bool) -> Rendered {
+/// Serialize a record, consuming it; CSV tables only when `csv` is set.
+///
+/// The JSONL line has the bytes `serde_json` gives the whole record, but it is written
+/// item by item: each sentence, quotation, attribution and claim goes to the line and to
+/// its CSV row, then is freed, so a large document's record shrinks as its output grows
+/// instead of being held whole beside it.
+pub fn render(r: DocumentRecord, csv: bool) -> Rendered {
+    let DocumentRecord { schema_version, doc_id, source, metadata, metadata_rules, sentences, quotes, attributions, claims, errors } = r;
     let mut out = Rendered { jsonl: Vec::with_capacity(4096), ..Default::default() };
-    serde_json::to_writer(&mut out.jsonl, r).expect("serializable");
-    out.jsonl.push(b'\n');
-    if !csv {
-        return out;
+    let j = &mut out.jsonl;
+    j.extend_from_slice(b"{\"schema_version\":");
+    j.extend_from_slice(itoa::Buffer::new().format(schema_version).as_bytes());
+    member(j, "doc_id", &doc_id);
+    member(j, "source", &source);
+    member(j, "metadata", &metadata);
+    if !metadata_rules.is_empty() {
+        member(j, "metadata_rules", &metadata_rules);
     }
-    let d = r.doc_id.as_str();
+    let d = doc_id.as_str();
     let mut scratch = Vec::new();
-    for s in &r.sentences {
-        let mut w = Row::new(&mut out.sentences);
-        w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
-    }
-    for q in &r.quotes {
-        let mut w = Row::new(&mut out.quotes);
-        w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).int(q.start).int(q.end).field(&q.kind).field(&q.text);
-        w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
-    }
-    for a in &r.attributions {
-        let mut w = Row::new(&mut out.attributions);
-        w.field(d).field(&a.id).field(&a.sentence_id);
-        match &a.source {
-            Some(s) => w.field(&s.text).int(s.start).int(s.end),
-            None => w.field("").field("").field(""),
-        };
-        w.opt(&a.source_resolved).field(&a.source_kind);
-        w.field(&a.cue.text).int(a.cue.start).int(a.cue.end).field(&a.cue.lemma).field(&a.cue.class);
-        w.field(&a.content.text).int(a.content.start).int(a.content.end).field(&a.content_kind);
-        w.opt(&a.hedge).field(&a.rule).end();
-    }
-    for c in &r.claims {
-        let mut w = Row::new(&mut out.claims);
-        w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
-        w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
-        w.flag(c.hedged).strings(&c.hedge_cues, &mut scratch).flag(c.negated).field(&c.claimant).opt(&c.attribution_id);
-        w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).end();
-    }
+    let (rows_s, rows_q, rows_a, rows_c) = (&mut out.sentences, &mut out.quotes, &mut out.attributions, &mut out.claims);
+    items(j, "sentences", sentences, |s| {
+        if csv {
+            let mut w = Row::new(rows_s);
+            w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
+        }
+    });
+    items(j, "quotes", quotes, |q| {
+        if csv {
+            let mut w = Row::new(rows_q);
+            w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).int(q.start).int(q.end).field(&q.kind).field(&q.text);
+            w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
+        }
+    });
+    items(j, "attributions", attributions, |a| {
+        if csv {
+            let mut w = Row::new(rows_a);
+            w.field(d).field(&a.id).field(&a.sentence_id);
+            match &a.source {
+                Some(s) => w.field(&s.text).int(s.start).int(s.end),
+                None => w.field("").field("").field(""),
+            };
+            w.opt(&a.source_resolved).field(&a.source_kind);
+            w.field(&a.cue.text).int(a.cue.start).int(a.cue.end).field(&a.cue.lemma).field(&a.cue.class);
+            w.field(&a.content.text).int(a.content.start).int(a.content.end).field(&a.content_kind);
+            w.opt(&a.hedge).field(&a.rule).end();
+        }
+    });
+    items(j, "claims", claims, |c| {
+        if csv {
+            let mut w = Row::new(rows_c);
+            w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
+            w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
+            w.flag(c.hedged).strings(&c.hedge_cues, &mut scratch).flag(c.negated).field(&c.claimant).opt(&c.attribution_id);
+            w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).end();
+        }
+    });
+    member(j, "errors", &errors);
+    j.extend_from_slice(b"}\n");
     out
+}
+
+/// `,"name":value` of the JSONL line.
+fn member<T: serde::Serialize + ?Sized>(j: &mut Vec<u8>, name: &str, v: &T) {
+    j.extend_from_slice(b",\"");
+    j.extend_from_slice(name.as_bytes());
+    j.extend_from_slice(b"\":");
+    serde_json::to_writer(&mut *j, v).expect("serializable");
+}
+
+/// `,"name":[…]` of the JSONL line, handing each item to `row` before it is dropped.
+fn items<T: serde::Serialize>(j: &mut Vec<u8>, name: &str, list: Vec<T>, mut row: impl FnMut(&T)) {
+    j.extend_from_slice(b",\"");
+    j.extend_from_slice(name.as_bytes());
+    j.extend_from_slice(b"\":[");
+    for (i, item) in list.into_iter().enumerate() {
+        if i > 0 {
+            j.push(b',');
+        }
+        serde_json::to_writer(&mut *j, &item).expect("serializable");
+        row(&item);
+    }
+    j.push(b']');
 }
 
 /// What to write.

@@ -13,7 +13,7 @@ fn keeps_promises(text: &str) -> claimex::record::DocumentRecord {
     check_analysis(text, &a).unwrap_or_else(|e| panic!("{e} in {text:?}"));
     let rec = claimex::record::build(&doc, a);
     check_record(text, &rec).unwrap_or_else(|e| panic!("{e} in {text:?}"));
-    claimex::write::render(&rec, true);
+    claimex::write::render(rec.clone(), true);
     rec
 }
 

@@ -12,7 +12,7 @@ use proptest::prelude::*;
 use claimex::batch::{self, Config};
 use claimex::ingest::{Document, Input};
 use claimex::invariants::{check_analysis, check_record};
-use claimex::record::{AttributionRecord, ClaimRecord, Cue, DocumentRecord, EntityRecord, QuoteRecord, SentenceRecord, Span};
+use claimex::record::{AttributionRecord, ClaimRecord, Cue, DocumentRecord, EntityRecord, ErrorRecord, QuoteRecord, SentenceRecord, Span};
 use claimex::rules::RuleSet;
 use claimex::write::{self, Layout, Output};
 use common::Scratch;
@@ -314,24 +314,26 @@ fn record() -> impl Strategy<Value = DocumentRecord> {
             entities: ents.into_iter().map(|(s, kind)| EntityRecord { start: s.start, end: s.end, text: s.text, kind }).collect(),
             rules,
         });
+    let error = (cell(), prop::option::of(1..99usize), cell()).prop_map(|(file, line, message)| ErrorRecord { file, line, message });
     (
-        cell(),
+        (cell(), cell(), prop::collection::btree_map(cell(), cell(), 0..3), prop::collection::btree_map(cell(), cell(), 0..2)),
         prop::collection::vec(sentence, 0..4),
         prop::collection::vec(quote, 0..3),
         prop::collection::vec(attribution, 0..3),
         prop::collection::vec(claim, 0..3),
+        prop::collection::vec(error, 0..2),
     )
-        .prop_map(|(doc_id, sentences, quotes, attributions, claims)| DocumentRecord {
+        .prop_map(|((doc_id, source, metadata, metadata_rules), sentences, quotes, attributions, claims, errors)| DocumentRecord {
             schema_version: 1,
             doc_id,
-            source: "s".into(),
-            metadata: Default::default(),
-            metadata_rules: Default::default(),
+            source,
+            metadata: metadata.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect(),
+            metadata_rules,
             sentences,
             quotes,
             attributions,
             claims,
-            errors: vec![],
+            errors,
         })
 }
 
@@ -358,7 +360,11 @@ proptest! {
 
     #[test]
     fn csv_rows_parse_back_to_the_jsonl_record(rec in record()) {
-        let r = write::render(&rec, true);
+        let r = write::render(rec.clone(), true);
+        // Written item by item, the line has the bytes serde_json gives the whole record.
+        let mut whole = serde_json::to_vec(&rec).unwrap();
+        whole.push(b'\n');
+        prop_assert_eq!(&r.jsonl, &whole);
         let back: DocumentRecord = serde_json::from_slice(&r.jsonl).unwrap();
         prop_assert_eq!(&back, &rec);
         let d = &rec.doc_id;
@@ -398,7 +404,7 @@ proptest! {
     #[test]
     fn real_records_parse_back_too(text in news_text()) {
         let rec = check(&text)?;
-        let r = write::render(&rec, true);
+        let r = write::render(rec.clone(), true);
         let back: DocumentRecord = serde_json::from_slice(&r.jsonl).unwrap();
         prop_assert_eq!(&back, &rec);
         let got = rows(write::SENTENCE_COLUMNS, &r.sentences);
