@@ -189,17 +189,10 @@ fn process(item: Item, rules: &RuleSet, csv: bool) -> Done {
     // A panic is a bug in claimex; it costs the one document, not the run.
     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let rec = crate::extract(&doc, rules);
-        let counted = Done {
-            rendered: Rendered::default(),
-            sentences: rec.sentences.len(),
-            quotes: rec.quotes.len(),
-            attributions: rec.attributions.len(),
-            claims: rec.claims.len(),
-            bytes: doc.text.len(),
-            error: None,
-            rules: rule_hits(&rec),
-        };
-        Done { rendered: render(rec, csv), ..counted }
+        // Counted before rendering, which consumes the record.
+        let (sentences, quotes, attributions, claims) = (rec.sentences.len(), rec.quotes.len(), rec.attributions.len(), rec.claims.len());
+        let hits = rule_hits(&rec);
+        Done { rendered: render(rec, csv), sentences, quotes, attributions, claims, bytes: doc.text.len(), error: None, rules: hits }
     }));
     done.unwrap_or_else(|panic| {
         let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
