@@ -379,7 +379,8 @@ fn clusters_at_every_boundary() {
 /// Run the binary and measure its peak resident memory (bytes) with wait4; panics with
 /// its stderr unless it exits 0.
 fn peak_rss(cmd: &mut Command) -> u64 {
-    let err = tempfile_path("stderr");
+    let scratch = Scratch::new("stderr");
+    let err = scratch.join("stderr");
     // Reaped by wait4 below, not by Child::wait, to get its resource usage.
     #[allow(clippy::zombie_processes)]
     let child = cmd.stdout(Stdio::null()).stderr(std::fs::File::create(&err).unwrap()).spawn().unwrap();
@@ -390,7 +391,6 @@ fn peak_rss(cmd: &mut Command) -> u64 {
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(r, pid);
     let stderr = std::fs::read_to_string(&err).unwrap_or_default();
-    let _ = std::fs::remove_file(&err);
     assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}: {stderr}");
     usage.ru_maxrss as u64 * 1024
 }
@@ -404,12 +404,6 @@ fn needs_free_space(dir: &Path, mb: u64) {
     assert_eq!(unsafe { libc::statvfs(path.as_ptr(), &mut st) }, 0, "statvfs {}", dir.display());
     let free = (st.f_bavail as u64 * st.f_frsize as u64) >> 20;
     assert!(free >= mb, "this test writes about {mb} MB to {}, whose file system has {free} MB free", dir.display());
-}
-
-fn tempfile_path(name: &str) -> PathBuf {
-    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    std::env::temp_dir().join(format!("claimex-hostile-{}-{name}-{n}", std::process::id()))
 }
 
 fn news_jsonl(path: &Path, docs: usize) {

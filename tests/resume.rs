@@ -5,7 +5,7 @@
 mod common;
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -119,6 +119,16 @@ impl Fed {
     }
 }
 
+/// `n` documents in `root/news.jsonl`, and an uninterrupted one-thread run of them into
+/// `root/reference`: the input and the reference directory.
+fn reference_run(root: &Path, n: usize, seed: u64) -> (PathBuf, PathBuf) {
+    let (input, reference) = (root.join("news.jsonl"), root.join("reference"));
+    corpus(&input, n, seed);
+    let out = extract(&input, &reference, &["--threads", "1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    (input, reference)
+}
+
 fn jsonl_lines(path: &Path) -> Vec<String> {
     std::fs::read_to_string(path).unwrap().lines().map(|l| format!("{l}\n")).collect()
 }
@@ -165,11 +175,7 @@ fn killed_runs_resume_to_the_uninterrupted_output() {
 #[test]
 fn a_killed_file_run_resumes_to_the_uninterrupted_output() {
     let root = Scratch::new("resume-file");
-    let input = root.join("news.jsonl");
-    corpus(&input, 16_000, 11);
-    let reference = root.join("reference");
-    let out = extract(&input, &reference, &["--threads", "1"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (input, reference) = reference_run(&root, 16_000, 11);
     let dir = root.join("interrupted");
     let mut child = extract(&input, &dir, &["--threads", "2"]).spawn().unwrap();
     while checkpointed(&dir).is_none() && child.try_wait().unwrap().is_none() {
@@ -266,11 +272,7 @@ fn a_full_disk_is_an_io_error_naming_the_file_and_the_previous_output_stays() {
 fn a_run_stopped_by_a_write_error_resumes_to_the_uninterrupted_output() {
     use std::os::unix::process::CommandExt;
     let root = Scratch::new("resume-efbig");
-    let input = root.join("news.jsonl");
-    corpus(&input, 1500, 13);
-    let reference = root.join("reference");
-    let out = extract(&input, &reference, &["--threads", "1"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (input, reference) = reference_run(&root, 1500, 13);
     // A file-size limit of half the JSONL stands in for a disk filling up part-way: writes
     // past it fail (EFBIG, with SIGXFSZ ignored), after some checkpoints were made.
     let limit = std::fs::metadata(reference.join("documents.jsonl")).unwrap().len() / 2;
