@@ -7,6 +7,10 @@
 #   scripts/bench.sh            # all of it
 #   RUNS=5 scripts/bench.sh     # best of 5 instead of 3
 #   SKIP_GB=1 scripts/bench.sh  # skip the 1 GB streaming run
+#   SKIP_PEER=1 scripts/bench.sh  # skip blingfire, the peer measured in the same run
+#
+# The peer: blingfire's sentence splitting alone (PyPI `blingfire`), in a scratch
+# virtualenv outside the repository ($BENCH_VENV, made on first use; never a dependency).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -40,6 +44,14 @@ secs = max(secs, 1e-3)
 print(f"{label:<28} threads {threads}  {secs:6.2f} s  {nbytes/1e6/secs:7.1f} MB/s  {docs/secs:9.0f} docs/s  peak RSS {kb/1024:6.1f} MB")
 PY
 }
+
+if [ -z "${SKIP_PEER:-}" ]; then
+  VENV=${BENCH_VENV:-${TMPDIR:-/tmp}/claimex-bench-venv}
+  if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import blingfire" 2>/dev/null; then
+    python3 -m venv "$VENV" && "$VENV/bin/pip" install -q blingfire numpy
+  fi
+  "$VENV/bin/python" scripts/blingfire_split.py "${CORPUS[@]}"
+fi
 
 for t in 1 2; do
   run "split (segment only)" "$t" "$BIN" split -q --threads "$t" "${CORPUS[@]}"
