@@ -131,6 +131,29 @@ fn modals_hedge_only_when_epistemic_and_approximations_are_no_weasels() {
 }
 
 #[test]
+fn weasel_constructions_hedge_and_the_words_in_them_do_not_on_their_own() {
+    let hedged = |t: &str| claims_with(t, &[]).iter().any(|c| c.hedged);
+    // Vague or absent holders of a view, praise by superlative, an open matter ...
+    assert!(hedged("Critics contend that the dam is unsafe."));
+    assert!(hedged("It is generally agreed that the mill burned in 1820."));
+    assert!(hedged("Her most famous novel was set in a mining town."));
+    assert!(hedged("There is little evidence that the well was ever used."));
+    assert!(hedged("Legend has it that the abbot hid the bell in the lake."));
+    assert!(hedged("Whether the ferry will run next winter depends on the budget."));
+    // ... but the same words grading, counting or naming what the writer states are none.
+    assert!(!hedged("His supporters argued that the vote was rigged."));
+    assert!(!hedged("The most recent census counted 4,000 residents."));
+    assert!(!hedged("The plateau is generally flat and widely grazed."));
+    assert!(!hedged("The compound is highly toxic in a significant dose."));
+    assert!(!hedged("Twice as many people voted this year."));
+    assert!(!hedged("The mayor asked whether the ferry would run."));
+    assert!(!hedged("The seats could be folded flat to carry cargo."));
+    // The speaker's doubt is a hedge; their faith is not.
+    assert!(hedged("I believe the figures are wrong."));
+    assert!(!hedged("We believe in one God, the Father Almighty."));
+}
+
+#[test]
 fn negation_scope_follows_the_clause() {
     let t = "The spokesman did not deny that the talks had failed.";
     let claims = claims_with(t, &[att(t, Some("The spokesman"), "deny", "the talks had failed")]);

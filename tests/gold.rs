@@ -80,5 +80,9 @@ fn wiki_weasel_hedge_bar() {
     let gold = "../shared/gold/wiki_weasel_train.jsonl";
     let Some((_out, pred)) = extract(gold, "weasel") else { return };
     let v = score("hedge", gold, &pred);
-    assert!(v["uncertain"]["f1"].as_f64().unwrap() >= 0.62, "hedge F1 below 0.62: {v}");
+    // The hedges read constructions, not bare degree and quantity words: precision rose from
+    // 0.569 to 0.636 at F1 0.629 (a 30-word list scores P 0.435, F1 0.506 here; see
+    // tools/hedge_wordlist_baseline.py).
+    assert!(v["uncertain"]["f1"].as_f64().unwrap() >= 0.625, "hedge F1 below 0.625: {v}");
+    assert!(v["uncertain"]["p"].as_f64().unwrap() >= 0.62, "hedge precision below 0.62: {v}");
 }
