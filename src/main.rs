@@ -27,7 +27,8 @@ mod exit {
     name = "claimex",
     version,
     about = "Rule-driven claim extraction: sentences, quotations, attributions and claims as a dataset",
-    after_help = "Examples:\n  claimex extract fixtures/ -o output/\n  claimex split article.md --blocks\n  cat docs.jsonl | claimex extract --input-format jsonl - -o - --format jsonl"
+    after_help = "Examples:\n  claimex extract fixtures/ -o output/\n  claimex split article.md --blocks\n  cat docs.jsonl | claimex extract --input-format jsonl - -o - --format jsonl\n\n\
+The output files, every field and column, offsets, rule kinds, exit codes and the schema-version\npolicy: docs/spec.md in the claimex repository."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -38,7 +39,7 @@ struct Cli {
 enum Command {
     /// Extract the dataset (documents.jsonl, CSV tables, manifest.json) from inputs.
     #[command(after_help = "Example:\n  claimex extract corpus/ notes.md -o output/ --threads 2\n\n\
-Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written),\n66 input missing, 74 I/O error, 78 bad rules.")]
+Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written),\n66 input missing, 74 I/O error, 78 bad rules.\n\nEvery output field and column: docs/spec.md.")]
     Extract(ExtractArgs),
     /// Print one sentence per line, for pipes and inspection.
     #[command(after_help = "Example:\n  claimex split article.txt --blocks | grep '^body'")]
