@@ -78,7 +78,7 @@ fn extract_and_render(b: Bencher) {
     b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
         for d in &docs {
             let rec = claimex::extract(d, &rules);
-            black_box(claimex::write::render(rec, true));
+            black_box(claimex::write::render(rec, claimex::write::Tables::ALL));
         }
     });
 }

@@ -194,6 +194,11 @@ pub fn flatten(doc: &Value) -> Vec<Flat> {
                 fields: BTreeMap::new(),
             };
             flatten_object(r, "", &mut flat);
+            // Schema version 1 wrote every sentence's `raw`; version 2 only one that differs
+            // from `text`. Read either way, the same sentence flattens the same.
+            if ty == RecordType::Sentence && flat.fields.get("raw").is_some_and(|raw| Some(raw) == flat.fields.get("text")) {
+                flat.fields.remove("raw");
+            }
             for k in REFERENCES {
                 if let Some(v) = flat.fields.get_mut(*k) {
                     *v = resolve(v);
@@ -290,5 +295,14 @@ mod tests {
         assert_eq!(a.fields["sentence_id"], "@0..10");
         assert_eq!(a.spans(), [(0, 1), (0, 8), (2, 6), (7, 8)]);
         assert!(!flat[0].fields.contains_key("source"));
+    }
+
+    #[test]
+    fn a_raw_equal_to_text_reads_as_no_raw() {
+        let v1 = serde_json::json!({"doc_id": "d", "sentences": [{"id": "s0", "start": 0, "end": 2, "text": "Hi", "raw": "Hi"}]});
+        let v2 = serde_json::json!({"doc_id": "d", "sentences": [{"id": "s0", "start": 0, "end": 2, "text": "Hi"}]});
+        assert_eq!(flatten(&v1), flatten(&v2));
+        let differs = serde_json::json!({"doc_id": "d", "sentences": [{"id": "s0", "start": 0, "end": 3, "text": "Hi", "raw": "*Hi"}]});
+        assert_eq!(flatten(&differs)[1].fields["raw"], "*Hi");
     }
 }

@@ -71,7 +71,10 @@ pub fn check_record(original: &str, rec: &DocumentRecord) -> Result<(), String> 
     };
     let mut prev_end = 0;
     for s in &rec.sentences {
-        span(&format!("sentence {}", s.id), s.start, s.end, &s.raw)?;
+        span(&format!("sentence {}", s.id), s.start, s.end, s.raw())?;
+        if s.raw.as_deref() == Some(s.text.as_str()) {
+            return Err(format!("sentence {}: `raw` is written although it equals `text`", s.id));
+        }
         if s.start < prev_end {
             return Err(format!("sentence {} starts at {} before the previous one ends at {prev_end}", s.id, s.start));
         }
@@ -195,8 +198,10 @@ mod tests {
         rec.sentences[1].start -= 1;
         assert!(check_record(&doc.text, &rec).unwrap_err().contains("sentence s1"));
         rec.sentences[1].start += 1;
-        rec.sentences[1].raw.push('x');
+        rec.sentences[1].raw = Some(format!("{}x", rec.sentences[1].raw()));
         assert!(check_record(&doc.text, &rec).is_err());
+        rec.sentences[1].raw = Some(rec.sentences[1].text.clone());
+        assert!(check_record(&doc.text, &rec).unwrap_err().contains("equals `text`"));
     }
 
     #[test]

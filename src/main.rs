@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand};
 use claimex::batch::{self, Summary};
 use claimex::ingest::{self, Format};
 use claimex::rules::RuleSet;
-use claimex::write::{Layout, Output};
+use claimex::write::{Layout, Output, Tables};
 
 mod tooling_cli;
 
@@ -27,7 +27,8 @@ mod exit {
     name = "claimex",
     version,
     about = "Rule-driven claim extraction: sentences, quotations, attributions and claims as a dataset",
-    after_help = "Examples:\n  claimex extract fixtures/ -o output/\n  claimex split article.md --blocks\n  cat docs.jsonl | claimex extract --input-format jsonl - -o - --format jsonl"
+    after_help = "Examples:\n  claimex extract fixtures/ -o output/\n  claimex split article.md --blocks\n  cat docs.jsonl | claimex extract --input-format jsonl - -o - --format jsonl\n\n\
+The output files, every field and column, offsets, rule kinds, exit codes and the schema-version\npolicy: docs/spec.md in the claimex repository."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -37,8 +38,10 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Extract the dataset (documents.jsonl, CSV tables, manifest.json) from inputs.
-    #[command(after_help = "Example:\n  claimex extract corpus/ notes.md -o output/ --threads 2\n\n\
-Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written),\n66 input missing, 74 I/O error, 78 bad rules.")]
+    #[command(
+        after_help = "Examples:\n  claimex extract corpus/ notes.md -o output/ --threads 2\n  claimex extract corpus/ -o output/ --tables claims,attributions\n\n\
+Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written),\n66 input missing, 74 I/O error, 78 bad rules.\n\nEvery output field and column: docs/spec.md."
+    )]
     Extract(ExtractArgs),
     /// Print one sentence per line, for pipes and inspection.
     #[command(after_help = "Example:\n  claimex split article.txt --blocks | grep '^body'")]
@@ -130,6 +133,10 @@ struct ExtractArgs {
     /// What to write.
     #[arg(long, value_enum, default_value = "all")]
     format: OutFormat,
+    /// The CSV tables to write, comma-separated: sentences, quotes, attributions, claims, or
+    /// all or none [default: all]. documents.jsonl and manifest.json are always written.
+    #[arg(long, value_name = "LIST")]
+    tables: Option<Tables>,
     /// CSV for Excel: a BOM and CRLF line ends.
     #[arg(long)]
     excel: bool,
@@ -211,10 +218,14 @@ fn extract(a: ExtractArgs) -> ExitCode {
         eprintln!("error: --resume needs an output directory; a stream on stdout cannot be resumed");
         return ExitCode::from(2);
     }
+    if a.format == OutFormat::Jsonl && a.tables.is_some_and(|t| t != Tables::NONE) {
+        eprintln!("error: --format jsonl writes no CSV tables; drop --tables, or use --format all");
+        return ExitCode::from(2);
+    }
     let layout = match (to_stdout, a.format) {
         (true, _) => Layout::JsonlStdout,
-        (false, OutFormat::Jsonl) => Layout::JsonlOnly,
-        (false, OutFormat::All) => Layout::Dataset,
+        (false, OutFormat::Jsonl) => Layout::Dataset(Tables::NONE),
+        (false, OutFormat::All) => Layout::Dataset(a.tables.unwrap_or(Tables::ALL)),
     };
     let cfg = batch::Config {
         threads: threads(a.input.threads),
@@ -263,7 +274,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
         return ExitCode::from(exit::IO);
     }
     if !to_stdout {
-        let mut manifest = manifest(&rules, &cfg, &a, &summary);
+        let mut manifest = manifest(&rules, &cfg, &a, layout.tables(), &summary);
         if let Some(n) = resumed_at {
             manifest["resumed_after_documents"] = n.into();
         }
@@ -313,7 +324,7 @@ fn open_output(
     inputs: &[ingest::Input],
 ) -> Result<(Output, Option<batch::Resume>), ExitCode> {
     let dir = (layout != Layout::JsonlStdout).then_some(a.output.as_path());
-    let fp = fingerprint(rules, cfg, a, inputs);
+    let fp = fingerprint(rules, cfg, a, layout.tables(), inputs);
     if let (true, Some(dir)) = (a.resume, dir) {
         match Output::resume(dir, layout, a.excel, &fp) {
             Ok(Some((out, cp))) => {
@@ -353,7 +364,7 @@ fn open_output(
 
 /// What a run is over, for `--resume` to check: the rules, the settings that change the
 /// output, and each input with its size and modification time.
-fn fingerprint(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, inputs: &[ingest::Input]) -> serde_json::Value {
+fn fingerprint(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, tables: Tables, inputs: &[ingest::Input]) -> serde_json::Value {
     let files: Vec<serde_json::Value> = inputs
         .iter()
         .map(|i| {
@@ -371,13 +382,14 @@ fn fingerprint(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, inputs: &[
         "rules": rules.hash,
         "format": if a.format == OutFormat::All { "all" } else { "jsonl" },
         "excel": a.excel,
+        "tables": tables.names(),
         "input_format": cfg.ingest.format.map(|f| format!("{f:?}")),
         "fields": [&cfg.ingest.id_field, &cfg.ingest.text_field, &cfg.ingest.id_column, &cfg.ingest.text_column],
         "inputs": files,
     })
 }
 
-fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, s: &Summary) -> serde_json::Value {
+fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, tables: Tables, s: &Summary) -> serde_json::Value {
     serde_json::json!({
         "tool": "claimex",
         "version": env!("CARGO_PKG_VERSION"),
@@ -392,6 +404,7 @@ fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, s: &Summary) 
             "id_field": cfg.ingest.id_field, "text_field": cfg.ingest.text_field,
             "id_column": cfg.ingest.id_column, "text_column": cfg.ingest.text_column,
         },
+        "tables": tables.names(),
         "inputs": s.inputs,
         "counts": {
             "documents": s.documents, "sentences": s.sentences, "quotes": s.quotes,

@@ -1,4 +1,4 @@
-//! Stage 5, records: the output schema of SPEC §3 (`documents.jsonl`, schema_version 1),
+//! Stage 5, records: the output schema of `docs/spec.md` (`documents.jsonl`, schema_version 2),
 //! built from a document's analysis with stable ids, deterministic order and every offset
 //! turned into code points of the original text.
 //!
@@ -12,8 +12,9 @@ use crate::ingest::{DocError, Document};
 use crate::normalize::CharIndex;
 use crate::tag::{AttributionTag, ClaimTag, QuoteTag, Tags};
 
-/// The schema version written in every record.
-pub const SCHEMA_VERSION: u32 = 1;
+/// The schema version written in every record and in the manifest. 2: a sentence's `raw`
+/// is written only when it differs from its `text` (docs/spec.md §9).
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One line of `documents.jsonl`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -56,11 +57,20 @@ pub struct SentenceRecord {
     pub paragraph: usize,
     /// Normalized text (markup removed, whitespace folded).
     pub text: String,
-    /// The original slice `text[start:end]`.
-    pub raw: String,
+    /// The original slice `text[start:end]`, when it differs from `text`; `None` (and left
+    /// out of the JSON) when it is the same. [`SentenceRecord::raw`] gives it either way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw: Option<String>,
     /// The rule that decided the block kind, when a rule did.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rules: Vec<String>,
+}
+
+impl SentenceRecord {
+    /// The original slice `text[start:end]`: `raw` when written, else `text`.
+    pub fn raw(&self) -> &str {
+        self.raw.as_deref().unwrap_or(&self.text)
+    }
 }
 
 /// A span of the original text.
@@ -274,14 +284,15 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
         .map(|(s, id)| {
             let block = &seg.blocks[s.block];
             let span = sp.span(s.range.clone());
+            let text = &norm.clean[s.range.clone()];
             SentenceRecord {
                 id: id.clone(),
                 start: span.start,
                 end: span.end,
                 block: block.kind.as_str().to_string(),
                 paragraph: block.paragraph,
-                text: norm.clean[s.range.clone()].to_string(),
-                raw: span.text,
+                raw: (span.text != text).then_some(span.text),
+                text: text.to_string(),
                 rules: block.rule.map(|r| rules.rules[r].id.clone()).into_iter().collect(),
             }
         })

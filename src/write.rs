@@ -1,4 +1,5 @@
-//! Stage 6, writers: `documents.jsonl`, the four CSV tables and `manifest.json` (SPEC §3).
+//! Stage 6, writers: `documents.jsonl`, the CSV tables chosen and `manifest.json`
+//! (docs/spec.md §3–6).
 //!
 //! Each document is rendered to bytes on the worker that extracted it ([`Rendered`]), so
 //! the single writer only appends bytes in input order: output is byte-identical whatever
@@ -69,6 +70,109 @@ pub const CLAIM_COLUMNS: &[&str] = &[
     "entities",
     "rules",
 ];
+
+/// A CSV table of the dataset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CsvTable {
+    /// `sentences.csv`.
+    Sentences,
+    /// `quotes.csv`.
+    Quotes,
+    /// `attributions.csv`.
+    Attributions,
+    /// `claims.csv`.
+    Claims,
+}
+
+impl CsvTable {
+    /// Every table, in the order they are written and listed.
+    pub const ALL: [CsvTable; 4] = [CsvTable::Sentences, CsvTable::Quotes, CsvTable::Attributions, CsvTable::Claims];
+
+    /// Its name, as `--tables` and the manifest give it.
+    pub fn name(self) -> &'static str {
+        match self {
+            CsvTable::Sentences => "sentences",
+            CsvTable::Quotes => "quotes",
+            CsvTable::Attributions => "attributions",
+            CsvTable::Claims => "claims",
+        }
+    }
+
+    /// Its file name.
+    pub fn file(self) -> &'static str {
+        match self {
+            CsvTable::Sentences => "sentences.csv",
+            CsvTable::Quotes => "quotes.csv",
+            CsvTable::Attributions => "attributions.csv",
+            CsvTable::Claims => "claims.csv",
+        }
+    }
+
+    /// Its header.
+    pub fn columns(self) -> &'static [&'static str] {
+        match self {
+            CsvTable::Sentences => SENTENCE_COLUMNS,
+            CsvTable::Quotes => QUOTE_COLUMNS,
+            CsvTable::Attributions => ATTRIBUTION_COLUMNS,
+            CsvTable::Claims => CLAIM_COLUMNS,
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
+
+/// Which CSV tables a run writes (`--tables`). `documents.jsonl` and the manifest are
+/// always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tables(u8);
+
+impl Tables {
+    /// All four tables (the default).
+    pub const ALL: Tables = Tables(0b1111);
+    /// No table.
+    pub const NONE: Tables = Tables(0);
+
+    /// Whether `t` is written.
+    pub fn contains(self, t: CsvTable) -> bool {
+        self.0 & t.bit() != 0
+    }
+
+    /// The tables written, in their fixed order.
+    pub fn iter(self) -> impl Iterator<Item = CsvTable> {
+        CsvTable::ALL.into_iter().filter(move |&t| self.contains(t))
+    }
+
+    /// Their names, in their fixed order (for the manifest).
+    pub fn names(self) -> Vec<&'static str> {
+        self.iter().map(CsvTable::name).collect()
+    }
+}
+
+impl std::str::FromStr for Tables {
+    type Err = String;
+
+    /// A comma-separated list of table names (in any order), `all` or `none`.
+    fn from_str(list: &str) -> Result<Tables, String> {
+        let known = || CsvTable::ALL.map(CsvTable::name).join(", ");
+        let names: Vec<&str> = list.split(',').map(str::trim).collect();
+        let mut tables = Tables::NONE;
+        for name in &names {
+            match *name {
+                "all" => tables = Tables::ALL,
+                "none" if names.len() == 1 => {}
+                "none" => return Err("`none` cannot be listed with other tables".into()),
+                "" => return Err(format!("an empty table name in `{list}`; the tables are {}, or all or none", known())),
+                _ => match CsvTable::ALL.into_iter().find(|t| t.name() == *name) {
+                    Some(t) => tables.0 |= t.bit(),
+                    None => return Err(format!("unknown table `{name}`; the tables are {}, or all or none", known())),
+                },
+            }
+        }
+        Ok(tables)
+    }
+}
 
 /// One document's output, serialized.
 #[derive(Debug, Default, Clone)]
@@ -188,13 +292,13 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Serialize a record, consuming it; CSV tables only when `csv` is set.
+/// Serialize a record, consuming it; rows only for the CSV tables in `tables`.
 ///
 /// The JSONL line has the bytes `serde_json` gives the whole record, but it is written
 /// item by item: each sentence, quotation, attribution and claim goes to the line and to
 /// its CSV row, then is freed, so a large document's record shrinks as its output grows
 /// instead of being held whole beside it.
-pub fn render(r: DocumentRecord, csv: bool) -> Rendered {
+pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
     let DocumentRecord { schema_version, doc_id, source, metadata, metadata_rules, sentences, quotes, attributions, claims, errors } = r;
     let mut out = Rendered { jsonl: Vec::with_capacity(4096), ..Default::default() };
     let j = &mut out.jsonl;
@@ -209,21 +313,24 @@ pub fn render(r: DocumentRecord, csv: bool) -> Rendered {
     let d = doc_id.as_str();
     let mut scratch = Vec::new();
     let (rows_s, rows_q, rows_a, rows_c) = (&mut out.sentences, &mut out.quotes, &mut out.attributions, &mut out.claims);
+    let want = |t| tables.contains(t);
+    let (csv_s, csv_q, csv_a, csv_c) =
+        (want(CsvTable::Sentences), want(CsvTable::Quotes), want(CsvTable::Attributions), want(CsvTable::Claims));
     items(j, "sentences", sentences, |s| {
-        if csv {
+        if csv_s {
             let mut w = Row::new(rows_s);
             w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
         }
     });
     items(j, "quotes", quotes, |q| {
-        if csv {
+        if csv_q {
             let mut w = Row::new(rows_q);
             w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).int(q.start).int(q.end).field(&q.kind).field(&q.text);
             w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
         }
     });
     items(j, "attributions", attributions, |a| {
-        if csv {
+        if csv_a {
             let mut w = Row::new(rows_a);
             w.field(d).field(&a.id).field(&a.sentence_id);
             match &a.source {
@@ -237,7 +344,7 @@ pub fn render(r: DocumentRecord, csv: bool) -> Rendered {
         }
     });
     items(j, "claims", claims, |c| {
-        if csv {
+        if csv_c {
             let mut w = Row::new(rows_c);
             w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
             w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
@@ -276,21 +383,28 @@ fn items<T: serde::Serialize>(j: &mut Vec<u8>, name: &str, list: Vec<T>, mut row
 /// What to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
-    /// The whole dataset into a directory.
-    Dataset,
+    /// `documents.jsonl` and the chosen CSV tables into a directory (`--format jsonl`
+    /// chooses none); the manifest follows.
+    Dataset(Tables),
     /// `documents.jsonl` lines only, to stdout (the scale-out filter).
     JsonlStdout,
-    /// `documents.jsonl` only, into a directory.
-    JsonlOnly,
+}
+
+impl Layout {
+    /// The CSV tables written: none on stdout.
+    pub fn tables(self) -> Tables {
+        match self {
+            Layout::Dataset(t) => t,
+            Layout::JsonlStdout => Tables::NONE,
+        }
+    }
 }
 
 /// The checkpoint of an unfinished run, beside its partial files (see [`Checkpoint`]).
 pub const CHECKPOINT: &str = ".claimex-checkpoint.json";
 
-/// The output file names a run may write, in the order they are renamed into place.
-const TABLE_FILES: [&str; 5] = ["documents.jsonl", "sentences.csv", "quotes.csv", "attributions.csv", "claims.csv"];
-
-struct Table {
+/// A file being written, under its temporary name.
+struct OutFile {
     name: &'static str,
     tmp: PathBuf,
     dest: PathBuf,
@@ -299,12 +413,12 @@ struct Table {
     len: u64,
 }
 
-impl Table {
-    fn create(dir: &Path, name: &'static str, header: Option<&[&str]>, excel: bool) -> io::Result<Table> {
+impl OutFile {
+    fn create(dir: &Path, name: &'static str, header: Option<&[&str]>, excel: bool) -> io::Result<OutFile> {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
         let f = File::create(&tmp).map_err(at(&tmp))?;
-        let mut t = Table { name, w: BufWriter::with_capacity(1 << 17, f), tmp, dest, len: 0 };
+        let mut t = OutFile { name, w: BufWriter::with_capacity(1 << 17, f), tmp, dest, len: 0 };
         if let Some(cols) = header {
             if excel {
                 t.put(b"\xEF\xBB\xBF")?;
@@ -318,7 +432,7 @@ impl Table {
 
     /// Reopen a partial file for appending, cut back to `len` bytes: what a checkpoint
     /// recorded. Whatever was written after it is dropped and written again.
-    fn reopen(dir: &Path, name: &'static str, len: u64) -> Result<Table, ResumeError> {
+    fn reopen(dir: &Path, name: &'static str, len: u64) -> Result<OutFile, ResumeError> {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
         let f = std::fs::OpenOptions::new().write(true).open(&tmp).map_err(|e| ResumeError::Damaged(format!("{}: {e}", tmp.display())))?;
@@ -329,7 +443,7 @@ impl Table {
         f.set_len(len).map_err(at(&tmp))?;
         let mut w = BufWriter::with_capacity(1 << 17, f);
         w.seek(SeekFrom::End(0)).map_err(at(&tmp))?;
-        Ok(Table { name, tmp, dest, w, len })
+        Ok(OutFile { name, tmp, dest, w, len })
     }
 
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
@@ -383,8 +497,9 @@ pub struct Output {
     excel: bool,
     dir: Option<PathBuf>,
     stdout: Option<BufWriter<io::Stdout>>,
-    jsonl: Option<Table>,
-    tables: Vec<Table>,
+    jsonl: Option<OutFile>,
+    /// The chosen CSV tables, in their fixed order.
+    csv: Vec<(CsvTable, OutFile)>,
     fingerprint: serde_json::Value,
 }
 
@@ -399,7 +514,7 @@ impl Output {
                 dir: None,
                 stdout: Some(BufWriter::with_capacity(1 << 17, io::stdout())),
                 jsonl: None,
-                tables: Vec::new(),
+                csv: Vec::new(),
                 fingerprint: serde_json::Value::Null,
             });
         }
@@ -407,15 +522,12 @@ impl Output {
         std::fs::create_dir_all(dir).map_err(at(dir))?;
         // A checkpoint of an earlier unfinished run no longer describes the partial files.
         remove_if_present(&dir.join(CHECKPOINT))?;
-        let jsonl = Some(Table::create(dir, "documents.jsonl", None, false)?);
-        let mut tables = Vec::new();
-        if layout == Layout::Dataset {
-            tables.push(Table::create(dir, "sentences.csv", Some(SENTENCE_COLUMNS), excel)?);
-            tables.push(Table::create(dir, "quotes.csv", Some(QUOTE_COLUMNS), excel)?);
-            tables.push(Table::create(dir, "attributions.csv", Some(ATTRIBUTION_COLUMNS), excel)?);
-            tables.push(Table::create(dir, "claims.csv", Some(CLAIM_COLUMNS), excel)?);
+        let jsonl = Some(OutFile::create(dir, "documents.jsonl", None, false)?);
+        let mut csv = Vec::new();
+        for t in layout.tables().iter() {
+            csv.push((t, OutFile::create(dir, t.file(), Some(t.columns()), excel)?));
         }
-        Ok(Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, tables, fingerprint: serde_json::Value::Null })
+        Ok(Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, fingerprint: serde_json::Value::Null })
     }
 
     /// Continue the unfinished run in `dir`: its checkpoint must carry `fingerprint`. The
@@ -437,14 +549,13 @@ impl Output {
         if cp.fingerprint != *fingerprint {
             return Err(ResumeError::Mismatch(first_difference(&cp.fingerprint, fingerprint)));
         }
-        let wanted: &[&'static str] = if layout == Layout::Dataset { &TABLE_FILES } else { &TABLE_FILES[..1] };
-        let mut tables = Vec::new();
-        for &name in wanted {
+        let reopen = |name: &'static str| -> Result<OutFile, ResumeError> {
             let len = *cp.files.get(name).ok_or_else(|| ResumeError::Damaged(format!("the checkpoint has no length for {name}")))?;
-            tables.push(Table::reopen(dir, name, len)?);
-        }
-        let jsonl = Some(tables.remove(0));
-        let out = Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, tables, fingerprint: fingerprint.clone() };
+            OutFile::reopen(dir, name, len)
+        };
+        let jsonl = Some(reopen("documents.jsonl")?);
+        let csv = layout.tables().iter().map(|t| Ok((t, reopen(t.file())?))).collect::<Result<_, ResumeError>>()?;
+        let out = Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, fingerprint: fingerprint.clone() };
         Ok(Some((out, cp)))
     }
 
@@ -454,9 +565,9 @@ impl Output {
         self
     }
 
-    /// Whether CSV rows are wanted.
-    pub fn wants_csv(&self) -> bool {
-        self.layout == Layout::Dataset
+    /// The CSV tables whose rows are wanted.
+    pub fn tables(&self) -> Tables {
+        self.layout.tables()
     }
 
     /// Append one document's output.
@@ -467,7 +578,13 @@ impl Output {
         if let Some(t) = &mut self.jsonl {
             t.put(&r.jsonl)?;
         }
-        for (t, rows) in self.tables.iter_mut().zip([&r.sentences, &r.quotes, &r.attributions, &r.claims]) {
+        for (table, t) in &mut self.csv {
+            let rows = match table {
+                CsvTable::Sentences => &r.sentences,
+                CsvTable::Quotes => &r.quotes,
+                CsvTable::Attributions => &r.attributions,
+                CsvTable::Claims => &r.claims,
+            };
             if self.excel {
                 t.put(&crlf(rows))?;
             } else {
@@ -492,7 +609,7 @@ impl Output {
     pub fn checkpoint(&mut self, documents: usize, summary: &impl serde::Serialize) -> io::Result<()> {
         let Some(dir) = &self.dir else { return Ok(()) };
         let mut files = std::collections::BTreeMap::new();
-        for t in self.jsonl.iter_mut().chain(self.tables.iter_mut()) {
+        for t in self.jsonl.iter_mut().chain(self.csv.iter_mut().map(|(_, t)| t)) {
             t.flush()?;
             files.insert(t.name.to_string(), t.len);
         }
@@ -516,20 +633,19 @@ impl Output {
             return w.flush().map_err(at(Path::new("stdout")));
         }
         let dir = self.dir.expect("file output has a directory");
-        let mut tables: Vec<Table> = self.jsonl.into_iter().chain(self.tables).collect();
-        for t in &mut tables {
+        let mut files: Vec<OutFile> = self.jsonl.into_iter().chain(self.csv.into_iter().map(|(_, t)| t)).collect();
+        for t in &mut files {
             t.sync()?;
         }
         remove_if_present(&dir.join(CHECKPOINT))?;
         remove_if_present(&dir.join("manifest.json"))?;
-        for t in &tables {
+        for t in &files {
             std::fs::rename(&t.tmp, &t.dest).map_err(at(&t.dest))?;
         }
-        if self.layout == Layout::JsonlOnly {
-            // CSV tables of an earlier run would sit beside a manifest that does not list them.
-            for name in &TABLE_FILES[1..] {
-                remove_if_present(&dir.join(name))?;
-            }
+        // CSV tables of an earlier run would sit beside a manifest that does not list them.
+        let chosen = self.layout.tables();
+        for t in CsvTable::ALL.into_iter().filter(|&t| !chosen.contains(t)) {
+            remove_if_present(&dir.join(t.file()))?;
         }
         Ok(())
     }
@@ -623,7 +739,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("claimex-write-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let fp = serde_json::json!({"inputs": ["a"]});
-        let mut out = Output::create(Some(&dir), Layout::Dataset, false).unwrap().with_fingerprint(fp.clone());
+        let mut out = Output::create(Some(&dir), Layout::Dataset(Tables::ALL), false).unwrap().with_fingerprint(fp.clone());
         out.write(&rendered(0)).unwrap();
         out.checkpoint(1, &serde_json::json!({"documents": 1})).unwrap();
         out.write(&rendered(1)).unwrap();
@@ -632,10 +748,10 @@ mod tests {
         assert_eq!(std::fs::read_to_string(dir.join(".documents.jsonl.partial")).unwrap(), "{\"doc\":0}\n{\"doc\":1}\n");
 
         let other = serde_json::json!({"inputs": ["b"]});
-        let e = Output::resume(&dir, Layout::Dataset, false, &other).err().unwrap();
+        let e = Output::resume(&dir, Layout::Dataset(Tables::ALL), false, &other).err().unwrap();
         assert_eq!(e.to_string().split(" (").nth(1).unwrap().split(')').next().unwrap(), "inputs[0]: was \"a\", now \"b\"");
 
-        let (mut out, cp) = Output::resume(&dir, Layout::Dataset, false, &fp).unwrap().unwrap();
+        let (mut out, cp) = Output::resume(&dir, Layout::Dataset(Tables::ALL), false, &fp).unwrap().unwrap();
         assert_eq!((cp.documents, cp.summary["documents"].as_u64()), (1, Some(1)));
         out.write(&rendered(1)).unwrap();
         out.write(&rendered(2)).unwrap();
@@ -644,15 +760,15 @@ mod tests {
         let header = SENTENCE_COLUMNS.join(",");
         assert_eq!(std::fs::read_to_string(dir.join("sentences.csv")).unwrap(), format!("{header}\nd0,s0\nd1,s0\nd2,s0\n"));
         assert!(!dir.join(CHECKPOINT).exists());
-        assert!(Output::resume(&dir, Layout::Dataset, false, &fp).unwrap().is_none());
+        assert!(Output::resume(&dir, Layout::Dataset(Tables::ALL), false, &fp).unwrap().is_none());
 
         // A partial file shorter than its checkpoint (a power cut) is refused.
-        let mut out = Output::create(Some(&dir), Layout::JsonlOnly, false).unwrap().with_fingerprint(fp.clone());
+        let mut out = Output::create(Some(&dir), Layout::Dataset(Tables::NONE), false).unwrap().with_fingerprint(fp.clone());
         out.write(&rendered(0)).unwrap();
         out.checkpoint(1, &serde_json::json!({})).unwrap();
         drop(out);
         std::fs::write(dir.join(".documents.jsonl.partial"), "{").unwrap();
-        assert!(matches!(Output::resume(&dir, Layout::JsonlOnly, false, &fp), Err(ResumeError::Damaged(_))));
+        assert!(matches!(Output::resume(&dir, Layout::Dataset(Tables::NONE), false, &fp), Err(ResumeError::Damaged(_))));
         let _ = std::fs::remove_dir_all(&dir);
     }
 
@@ -703,6 +819,18 @@ mod tests {
             Row::new(&mut through_json).field("x").json(&list, &mut scratch).field("y").end();
             assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(through_json).unwrap(), "{list:?}");
         }
+    }
+
+    #[test]
+    fn table_lists_parse() {
+        let t: Tables = "claims, attributions".parse().unwrap();
+        assert_eq!(t.names(), ["attributions", "claims"]);
+        assert_eq!("all".parse::<Tables>(), Ok(Tables::ALL));
+        assert_eq!("sentences,quotes,attributions,claims".parse::<Tables>(), Ok(Tables::ALL));
+        assert_eq!("none".parse::<Tables>(), Ok(Tables::NONE));
+        assert!("claim".parse::<Tables>().unwrap_err().contains("unknown table `claim`"));
+        assert!("none,claims".parse::<Tables>().is_err());
+        assert!("claims,".parse::<Tables>().is_err());
     }
 
     #[test]

@@ -45,7 +45,7 @@ fn markdown_commentary_with_masthead_byline_disclaimer_and_bio() {
     // Every sentence's raw slice is the original text at its offsets.
     for s in &rec.sentences {
         let slice: String = text.chars().skip(s.start).take(s.end - s.start).collect();
-        assert_eq!(slice, s.raw);
+        assert_eq!(slice, s.raw());
     }
 }
 

@@ -13,7 +13,7 @@ fn keeps_promises(text: &str) -> claimex::record::DocumentRecord {
     check_analysis(text, &a).unwrap_or_else(|e| panic!("{e} in {text:?}"));
     let rec = claimex::record::build(&doc, a);
     check_record(text, &rec).unwrap_or_else(|e| panic!("{e} in {text:?}"));
-    claimex::write::render(rec.clone(), true);
+    claimex::write::render(rec.clone(), claimex::write::Tables::ALL);
     rec
 }
 
@@ -23,7 +23,7 @@ fn keeps_promises(text: &str) -> claimex::record::DocumentRecord {
 fn fuzz_hyphenated_front_matter_lines_overlapped() {
     keeps_promises("**Coastal Poli\0\0\0\0\0\0\0\0 The\u{1e}work wil- \nres**\n# Hostile \n");
     let rec = keeps_promises("Masthead wil-\nres\n# Hostile\n");
-    let texts: Vec<&str> = rec.sentences.iter().map(|s| s.raw.as_str()).collect();
+    let texts: Vec<&str> = rec.sentences.iter().map(|s| s.raw()).collect();
     assert_eq!(texts, ["Masthead wil", "res", "Hostile"]);
 }
 

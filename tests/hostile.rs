@@ -106,7 +106,7 @@ fn checked(doc: &Document, rules: &RuleSet) -> usize {
     let rec = claimex::record::build(doc, a);
     check_record(&doc.text, &rec).unwrap_or_else(|e| panic!("{}: {e}", doc.source));
     let n = rec.sentences.len();
-    claimex::write::render(rec, true);
+    claimex::write::render(rec, claimex::write::Tables::ALL);
     n
 }
 

@@ -302,3 +302,36 @@ fn a_run_stopped_by_a_write_error_resumes_to_the_uninterrupted_output() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_same_dataset(&reference, &dir, "after a write error");
 }
+
+#[test]
+fn a_killed_run_with_chosen_tables_resumes_with_them_only() {
+    let root = Scratch::new("resume-tables");
+    let input = root.join("news.jsonl");
+    corpus(&input, 1200, 17);
+    let lines = jsonl_lines(&input);
+    let reference = root.join("reference");
+    Fed::start(&reference, &["--threads", "1", "--tables", "claims,attributions"]).finish(&lines);
+
+    let dir = root.join("interrupted");
+    let mut run = Fed::start(&dir, &["--threads", "2", "--tables", "claims,attributions"]);
+    run.feed(&lines, 321);
+    run.kill_after(&dir, 300);
+    // Other tables than the interrupted run's are other settings: refused, nothing changed.
+    let out = extract(Path::new("-"), &dir, &["--input-format", "jsonl", "--resume", "--tables", "claims"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("tables"), "the refusal names the setting: {stderr}");
+    assert!(checkpointed(&dir).is_some_and(|n| n >= 300), "the checkpoint survives a refused resume");
+
+    Fed::start(&dir, &["--threads", "2", "--tables", "claims,attributions", "--resume"]).finish(&lines);
+    for name in ["documents.jsonl", "attributions.csv", "claims.csv"] {
+        assert!(std::fs::read(reference.join(name)).unwrap() == std::fs::read(dir.join(name)).unwrap(), "{name} differs after resuming");
+    }
+    assert_eq!(final_files(&dir), ["attributions.csv", "claims.csv", "documents.jsonl", "manifest.json"]);
+    let m: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["tables"], serde_json::json!(["attributions", "claims"]));
+    assert!(m["resumed_after_documents"].as_u64().unwrap() >= 300);
+}

@@ -64,7 +64,7 @@ fn filter_writes_only_jsonl_and_shards_concatenate_to_one_run() {
     assert_eq!(lines.len(), data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).count());
     for l in &lines {
         let v: serde_json::Value = serde_json::from_slice(l).expect("every stdout line is JSON");
-        assert_eq!(v["schema_version"], 1);
+        assert_eq!(v["schema_version"], claimex::record::SCHEMA_VERSION);
         assert_eq!(v["source"], "-");
     }
     // Three uneven shards, cut at line ends, run separately (with other settings).

@@ -23,5 +23,5 @@ fuzz_target!(|data: &[u8]| {
     if let Err(e) = check_record(text, &rec) {
         panic!("{e} in {text:?}");
     }
-    claimex::write::render(rec, true);
+    claimex::write::render(rec, claimex::write::Tables::ALL);
 });
