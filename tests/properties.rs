@@ -310,6 +310,7 @@ fn record() -> impl Strategy<Value = DocumentRecord> {
             boosters: vec![],
             negated,
             claimant,
+            frame_claim_id: aid.clone(),
             attribution_id: aid,
             entities: ents.into_iter().map(|(s, kind)| EntityRecord { start: s.start, end: s.end, text: s.text, kind }).collect(),
             rules,
