@@ -229,7 +229,16 @@ fn compared_fields(g: &Flat) -> impl Iterator<Item = (&String, &Value)> {
     g.fields.iter().filter(|(k, _)| {
         !matches!(
             k.as_str(),
-            "start" | "end" | "text" | "raw" | "optional" | "sentence_id" | "sentence_ids" | "attribution_id" | "paragraph"
+            "start"
+                | "end"
+                | "text"
+                | "raw"
+                | "optional"
+                | "sentence_id"
+                | "sentence_ids"
+                | "attribution_id"
+                | "frame_claim_id"
+                | "paragraph"
         ) && !k.ends_with("_start")
             && !k.ends_with("_end")
     })

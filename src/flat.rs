@@ -7,7 +7,7 @@
 //! the way the CSV tables flatten them (`source` → `source`, `source_start`, `source_end`;
 //! `cue.lemma` → `cue_lemma`), `rule`/`rules` become [`Flat::rules`], and the positional
 //! ids that records use to point at each other (`sentence_id`, `sentence_ids`,
-//! `attribution_id`) are replaced by the span they point at, so that a sentence gained early
+//! `attribution_id`, `frame_claim_id`) are replaced by the span they point at, so that a sentence gained early
 //! in a document does not make every later record look changed.
 
 use std::collections::{BTreeMap, HashMap};
@@ -95,7 +95,7 @@ pub struct Flat {
 }
 
 /// Reference fields: positional ids of other records, compared by the span they point at.
-const REFERENCES: &[&str] = &["sentence_id", "sentence_ids", "attribution_id"];
+const REFERENCES: &[&str] = &["sentence_id", "sentence_ids", "attribution_id", "frame_claim_id"];
 
 impl Flat {
     /// The text shown for the record: `text`, else `value`, else the cue.
@@ -141,7 +141,7 @@ pub fn flatten(doc: &Value) -> Vec<Flat> {
 
     // Spans that reference fields point at.
     let mut targets: HashMap<String, String> = HashMap::new();
-    for (array, key) in [("sentences", None), ("attributions", Some("cue")), ("quotes", None)] {
+    for (array, key) in [("sentences", None), ("attributions", Some("cue")), ("quotes", None), ("claims", None)] {
         for r in obj.get(array).and_then(Value::as_array).into_iter().flatten() {
             let span = match key {
                 Some(k) => r.get(k),

@@ -121,8 +121,12 @@ pub fn check_record(original: &str, rec: &DocumentRecord) -> Result<(), String> 
         span(&format!("attribution {} cue", a.id), a.cue.start, a.cue.end, &a.cue.text)?;
         span(&format!("attribution {} content", a.id), a.content.start, a.content.end, &a.content.text)?;
     }
+    let claim_ids: std::collections::HashSet<&str> = rec.claims.iter().map(|c| c.id.as_str()).collect();
     for c in &rec.claims {
         known(&format!("claim {}", c.id), &c.sentence_id)?;
+        if let Some(f) = c.frame_claim_id.as_deref().filter(|f| !claim_ids.contains(f)) {
+            return Err(format!("claim {} names unknown frame claim {f}", c.id));
+        }
         span(&format!("claim {}", c.id), c.start, c.end, &c.text)?;
         for e in &c.entities {
             span(&format!("claim {} entity", c.id), e.start, e.end, &e.text)?;

@@ -197,6 +197,10 @@ pub struct ClaimRecord {
     pub claimant: String,
     /// Attribution id.
     pub attribution_id: Option<String>,
+    /// For an attribution's content, the id of the claim whose frame around it says more
+    /// than who spoke (the writer's `Predictably, X criticized …`); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub frame_claim_id: Option<String>,
     /// Entities.
     pub entities: Vec<EntityRecord>,
     /// Rules.
@@ -371,6 +375,11 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
         let (p, q) = (&claim_tags[x], &claim_tags[y]);
         (p.sentence, p.range.start, p.range.end, &p.rules).cmp(&(q.sentence, q.range.start, q.range.end, &q.rules))
     });
+    // A claim's place in that order, for the frame claims contents point at.
+    let mut c_rank = vec![0; c_order.len()];
+    for (new, &old) in c_order.iter().enumerate() {
+        c_rank[old] = new;
+    }
     let mut claim_tags: Vec<Option<ClaimTag>> = claim_tags.into_iter().map(Some).collect();
     let claims = c_order
         .iter()
@@ -393,6 +402,7 @@ pub fn build(doc: &Document, mut a: Analysis) -> DocumentRecord {
                 negated: c.negated,
                 claimant: std::mem::take(&mut claimants[ci]),
                 attribution_id: c.attribution.map(|x| a_id[x].clone()),
+                frame_claim_id: c.frame.map(|x| id("c", c_rank[x])),
                 entities: c
                     .entities
                     .into_iter()

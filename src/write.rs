@@ -69,6 +69,7 @@ pub const CLAIM_COLUMNS: &[&str] = &[
     "attribution_id",
     "entities",
     "rules",
+    "frame_claim_id",
 ];
 
 /// A CSV table of the dataset.
@@ -349,7 +350,7 @@ pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
             w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
             w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
             w.flag(c.hedged).strings(&c.hedge_cues, &mut scratch).flag(c.negated).field(&c.claimant).opt(&c.attribution_id);
-            w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).end();
+            w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).opt(&c.frame_claim_id).end();
         }
     });
     member(j, "errors", &errors);

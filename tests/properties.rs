@@ -310,6 +310,7 @@ fn record() -> impl Strategy<Value = DocumentRecord> {
             boosters: vec![],
             negated,
             claimant,
+            frame_claim_id: aid.clone(),
             attribution_id: aid,
             entities: ents.into_iter().map(|(s, kind)| EntityRecord { start: s.start, end: s.end, text: s.text, kind }).collect(),
             rules,
@@ -393,7 +394,7 @@ proptest! {
             let want = vec![
                 d.clone(), c.id.clone(), c.sentence_id.clone(), c.start.to_string(), c.end.to_string(), c.text.clone(), json(&c.types),
                 row[7].clone(), json(&c.checkworthiness_features), c.hedged.to_string(), json(&c.hedge_cues), c.negated.to_string(),
-                c.claimant.clone(), opt(&c.attribution_id), json(&c.entities), json(&c.rules),
+                c.claimant.clone(), opt(&c.attribution_id), json(&c.entities), json(&c.rules), opt(&c.frame_claim_id),
             ];
             prop_assert_eq!(row, &want);
             let ents: Vec<EntityRecord> = serde_json::from_str(&row[14]).unwrap();

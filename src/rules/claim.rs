@@ -11,7 +11,8 @@
 //! - `not_claim` — a sentence that is no claim at all (questions, greetings, imperatives).
 //! - `claim_clause` — `clause = "sentence"`: what a sentence must match to be a claim;
 //!   `clause = "split"`: where a sentence splits into separate claims; `clause = "frame"`:
-//!   what the writer's framing around an attribution's content must match to be a claim.
+//!   the words the writer's framing around an attribution's content must hold, beside the
+//!   source and the cue, to be a claim of its own (`unless`: words that do not count).
 //! - `checkworthiness` — a weighted feature: a test on the claim (`when = "type:quantity"`,
 //!   `"entity"`, `"hedged"`, `"words<=5"`…) and/or a pattern over its text. A claim's score
 //!   is the logistic function of the sum of the weights of the features that fire.
@@ -142,8 +143,12 @@ pub struct ClauseRule {
     pub kind: ClauseKind,
     /// Its pattern.
     pub regex: Regex,
-    /// Fewest words a clause (or sentence) must keep.
+    /// Fewest words a clause (or sentence) must keep; for a frame, fewest words its pattern
+    /// must find.
     pub min_words: usize,
+    /// For a frame: words its pattern finds that do not count (they belong to the
+    /// attribution: `also`, `on Monday`, `that`).
+    pub unless: Option<Regex>,
 }
 
 /// A test on a claim, for a check-worthiness feature.
@@ -331,7 +336,7 @@ impl ClaimRules {
                     _ => ClauseKind::Frame,
                 });
                 if let (Some(regex), Some(kind)) = (regex, kind) {
-                    self.clauses.push(ClauseRule { rule, kind, regex, min_words: raw.min_words.unwrap_or(1) });
+                    self.clauses.push(ClauseRule { rule, kind, regex, min_words: raw.min_words.unwrap_or(1), unless });
                 }
             }
             _ => self.compile_feature(ctx, raw, rule, unless, errors),

@@ -12,7 +12,7 @@
 //! | `not_claim` | span matched; the text yields no claim | no match |
 //! | `claim_clause` sentence | the text is one claim | the rule does not take it |
 //! | `claim_clause` split | the text is cut, one claim is the span | the text stays whole |
-//! | `claim_clause` frame | the rule takes the text | the rule does not take it |
+//! | `claim_clause` frame | a claim of the text names the rule and holds the whole frame | no claim names the rule |
 //! | `checkworthiness` | a claim of the text lists the feature (intercept: has a claim) | no claim does |
 
 use std::ops::Range;
@@ -124,8 +124,13 @@ pub fn check_example(rules: &RuleSet, rule: usize, text: &str, span: Option<&str
                 }
             }
             ClauseKind::Frame => {
-                if !(word_count(text) >= c.min_words && c.regex.is_match(text)) {
-                    return Err("the frame rule does not take the text".into());
+                // The frame claim reads whole: it runs from the frame over the content.
+                let framed = |c: &&ClaimRecord| c.rules.contains(id) && c.attribution_id.is_none();
+                let Some(frame) = claims.iter().find(framed) else {
+                    return Err(format!("no claim of the frame names this rule; claims: {}", describe()));
+                };
+                if !claims.iter().any(|c| c.attribution_id.is_some() && frame.start <= c.start && c.end <= frame.end) {
+                    return Err(format!("the frame claim {:?} does not hold the content; claims: {}", frame.text, describe()));
                 }
             }
         }
@@ -157,6 +162,10 @@ pub fn check_counterexample(rules: &RuleSet, rule: usize, text: &str) -> Result<
     if let Some(c) = cr.clauses.iter().find(|c| c.rule == rule) {
         let taken = word_count(text) >= c.min_words && c.regex.is_match(text);
         return match c.kind {
+            ClauseKind::Frame if claims_of(rules, text).iter().any(|c| c.rules.contains(&rules.rules[rule].id)) => {
+                Err("a claim of the frame names the rule".into())
+            }
+            ClauseKind::Frame => Ok(()),
             ClauseKind::Split if !claims_of(rules, text).iter().any(|c| c.text.trim() == text.trim()) => Err("the text is split".into()),
             ClauseKind::Split => Ok(()),
             _ if taken => Err("the rule takes the text".into()),

@@ -29,7 +29,7 @@ use super::checkworthy::{self, Facts};
 use super::entities::{self, People};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
-use crate::rules::claim::{ClauseKind, CueKind, verdict_holds};
+use crate::rules::claim::{ClauseKind, ClauseRule, CueKind, each_match_unless, is_match_unless, verdict_holds};
 use crate::rules::claim_prefilter::{Hit, Verdict};
 
 /// One clause of a sentence that may be a claim.
@@ -45,6 +45,37 @@ pub struct Clause {
     /// Its number of words ([`checkworthy::word_count`]), when it was counted in testing
     /// the clause (a piece of a sentence tested as a claim sentence of its own).
     pub words: Option<usize>,
+    /// Set when the clause frames attribution contents: `range` then runs over the frame
+    /// and the contents, and what the claim says is read from the frame's own words.
+    pub frame: Option<Frame>,
+    /// The [`Frame::id`] of the frame around the clause, for a part of a content.
+    pub framed_by: Option<usize>,
+}
+
+impl Clause {
+    /// A clause that is no frame.
+    fn plain(range: Range<usize>, attribution: Option<usize>, rule: Option<usize>, framed_by: Option<usize>) -> Clause {
+        Clause { range, attribution, rule, words: None, frame: None, framed_by }
+    }
+}
+
+/// The words around one or more attribution contents: the writer's framing of them (`At the
+/// meeting in August, the minister reportedly questioned`), or inside a content its source's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Frame {
+    /// Its id within the sentence; the contents it frames name it in [`Clause::framed_by`].
+    pub id: usize,
+    /// Whether it is a claim whatever its cues: a `clause = "frame"` rule found words that
+    /// say more than who spoke, it is part of a content (its source's claim), or a content
+    /// it frames is no claim (`The bank welcomed it`: the sentence is the claim). Otherwise
+    /// it is a claim only when a hedge, booster or negation of its own qualifies the
+    /// attribution (`reportedly questioned`, `did not deny`).
+    pub kept: bool,
+    /// Its own words: the parts of the sentence around the contents (clean-text byte
+    /// ranges, in text order).
+    pub own: Vec<Range<usize>>,
+    /// The source and cue of each attribution it frames: words that only say who spoke.
+    pub attribution_words: Vec<Range<usize>>,
 }
 
 /// Find the claims of a document.
@@ -114,7 +145,7 @@ pub fn sentence_claims(
     let stext = &text[range.clone()];
     // One scan of the sentence: the verdicts of the sentence and of each clause's region,
     // and the cue lexicon's phrases, all come from its hits.
-    let Scratch { hits, cand, own } = scratch;
+    let Scratch { hits, cand, own: region_cand } = scratch;
     cr.scan(stext, hits);
     cr.prefilter.verdicts(stext, hits, 0..stext.len(), cand);
     let (hits, cand) = (&*hits, &*cand);
@@ -125,30 +156,54 @@ pub fn sentence_claims(
     }
     let cues = certainty::find_in(rules, stext, range.start, cand, hits);
     let whole = trim(text, range.clone());
+    // Frames by id, with their claim's index in `out`; contents with the id of their frame.
+    let mut frames: Vec<(usize, usize)> = Vec::new();
+    let mut framed: Vec<(usize, usize)> = Vec::new();
     for cl in &clauses {
         let ctext = &text[cl.range.clone()];
+        // What a claim says is read from its own words: the clause, or a frame's parts
+        // around the contents it frames (a cue in a content is the content's, not its frame's).
+        let own: &[Range<usize>] = cl.frame.as_ref().map_or(std::slice::from_ref(&cl.range), |f| &f.own);
+        let span = own[0].start..own[own.len() - 1].end;
+        let inside = |r: &Range<usize>| own.iter().any(|o| o.start <= r.start && r.start < o.end);
+        let mut mine: Vec<&Cue> = near(&cues, |c| &c.range, &span).filter(|c| inside(&c.range)).collect();
+        if let Some(f) = cl.frame.as_ref().filter(|f| !f.kept) {
+            // A frame that only says who spoke is a claim when a cue of its own qualifies the
+            // attribution (`reportedly questioned`, `did not deny`); a cue that is, or takes
+            // in, a source or a cue word (`critics argue`, `suspected`) hedges the content.
+            let of_attribution = |r: &Range<usize>| f.attribution_words.iter().any(|a| a.start < r.end && r.start < a.end);
+            if mine.iter().all(|c| of_attribution(&c.range)) {
+                continue;
+            }
+        }
         // A clause's region: its own text and, for an attribution's content in this sentence,
         // the cue and source that frame it (`Analysts forecast` a recession: a prediction; `I
         // think` we can do better: an opinion). Types and features are read there.
         let attribution = cl.attribution.map(|i| &attributions[i]);
-        let mut region = cl.range.clone();
-        if let Some(a) = attribution {
-            for r in std::iter::once(&a.cue).chain(a.source.as_ref()) {
-                if range.start <= r.start && r.end <= range.end {
-                    region = region.start.min(r.start)..region.end.max(r.end);
+        let joined: String;
+        let (rtext, cand): (&str, &[Verdict]) = if let [one] = own {
+            let mut region = one.clone();
+            if let Some(a) = attribution {
+                for r in std::iter::once(&a.cue).chain(a.source.as_ref()) {
+                    if range.start <= r.start && r.end <= range.end {
+                        region = region.start.min(r.start)..region.end.max(r.end);
+                    }
                 }
             }
-        }
-        let rtext = &text[region.clone()];
-        // The prefilter's verdicts hold for the text they were made on.
-        let cand: &[Verdict] = if region == whole {
-            cand
+            // The prefilter's verdicts hold for the text they were made on.
+            let cand: &[Verdict] = if region == whole {
+                cand
+            } else {
+                cr.prefilter.verdicts(stext, hits, region.start - range.start..region.end - range.start, region_cand);
+                region_cand
+            };
+            (&text[region], cand)
         } else {
-            cr.prefilter.verdicts(stext, hits, region.start - range.start..region.end - range.start, own);
-            own
+            // A frame in several parts (`“…,” he said in Leeds, “…”`): its parts, with the
+            // contents left out, tested with every pattern.
+            joined = own.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>().join(" … ");
+            (&joined, &cr.unfiltered)
         };
-        let inside = |r: &Range<usize>| cl.range.start <= r.start && r.start < cl.range.end;
-        let mut mine: Vec<&Cue> = near(&cues, |c| &c.range, &cl.range).filter(|c| inside(&c.range)).collect();
         if let Some(a) = cl.attribution.map(|i| &attributions[i]) {
             // A hedged attribution hedges its content: a hedge in its cue (`suspected`) or its
             // source (`some say`, `many observers believe`).
@@ -199,8 +254,8 @@ pub fn sentence_claims(
         rule_ids.sort();
         rule_ids.dedup();
 
-        let entities: Vec<EntityTag> = near(ents, |e| &e.range, &cl.range)
-            .filter(|e| cl.range.start <= e.range.start && e.range.end <= cl.range.end)
+        let entities: Vec<EntityTag> = near(ents, |e| &e.range, &span)
+            .filter(|e| own.iter().any(|o| o.start <= e.range.start && e.range.end <= o.end))
             .cloned()
             .collect();
         let facts = Facts {
@@ -229,9 +284,19 @@ pub fn sentence_claims(
             boosters,
             negated,
             attribution: cl.attribution,
+            frame: None,
             entities,
             rules: rule_ids,
         });
+        if let Some(f) = &cl.frame {
+            frames.push((f.id, out.len() - 1));
+        }
+        if let Some(id) = cl.framed_by {
+            framed.push((out.len() - 1, id));
+        }
+    }
+    for (claim, id) in framed {
+        out[claim].frame = frames.iter().find(|(f, _)| *f == id).map(|&(_, c)| c);
     }
 }
 
@@ -255,6 +320,12 @@ where
 /// or of a text that holds it.
 pub fn claim_sentence(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Option<usize> {
     claim_sentence_words(rules, text, candidates).map(|(rule, _)| rule)
+}
+
+/// Whether a `not_claim` rule takes `text` (a question, a greeting, an imperative).
+fn not_claim(rules: &RuleSet, text: &str) -> bool {
+    let cr = &rules.claims;
+    cr.not_claims.iter().any(|r| is_match_unless(&r.regex, r.unless.as_ref(), text))
 }
 
 /// [`claim_sentence`], with the number of words of `text`.
@@ -288,6 +359,13 @@ struct Node {
 
 /// The clauses of the sentence at `range`: attribution contents and what is around them,
 /// each split at `clause = "split"` rules.
+///
+/// Around the contents of a node, the text splits into pieces, and each piece at the
+/// `split` rules. A part that touches a content is the writer's framing of it (or, inside
+/// a content, its source's): all of them together make one [`Frame`] clause, whose range
+/// runs over them and the contents they frame, so that the claim reads whole (`Predictably,
+/// Xi's speech criticized the alliance as …`, not `Predictably, Xi's speech criticized`).
+/// A part that touches no content is a clause of its own.
 #[allow(clippy::too_many_arguments)]
 pub fn clauses(
     rules: &RuleSet,
@@ -307,6 +385,7 @@ pub fn clauses(
     contents.sort_by_key(|(r, ai)| (r.start, std::cmp::Reverse(r.end), *ai));
     let whole = trim(text, range.clone());
     let mut nodes = vec![Node { range: whole.clone(), attribution: None, children: Vec::new() }];
+    let mut parents = vec![None];
     let mut stack = vec![0];
     for (r, ai) in contents {
         if r == whole {
@@ -336,61 +415,100 @@ pub fn clauses(
         }
         let id = nodes.len();
         nodes.push(Node { range: r, attribution: Some(ai), children: Vec::new() });
+        parents.push(Some(parent));
         nodes[parent].children.push(id);
         stack.push(id);
     }
-    // A piece is tested with every pattern run (no prefilter verdicts hold for it).
-    let unfiltered = &cr.unfiltered;
     let mut out = Vec::new();
-    for n in &nodes {
-        let mut pieces = Vec::new();
-        let mut at = n.range.start;
-        // Children were added in text order.
-        for k in n.children.iter().map(|&c| &nodes[c].range) {
-            pieces.push(at..k.start);
-            at = k.end;
-        }
-        pieces.push(at..n.range.end);
-        let framed = !n.children.is_empty();
-        for p in pieces {
-            let p = trim(text, p);
-            if p.is_empty() {
-                continue;
+    // Whether each node gave a clause; inner nodes come first, so that a frame whose
+    // content is no claim (`The bank welcomed it`) is kept in its place.
+    let mut gave = vec![false; nodes.len()];
+    for (ni, n) in nodes.iter().enumerate().rev() {
+        let before = out.len();
+        // The root's own words are the writer's, a claim by the sentence rule; a content's
+        // are its source's, named by the attribution's rule.
+        let rule = if n.attribution.is_some() { None } else { Some(sentence_rule) };
+        let framed_by = parents[ni];
+        if n.children.is_empty() {
+            for part in cut(rules, text, n.range.clone()) {
+                push_clause(rules, text, &whole, Clause::plain(part, n.attribution, rule, framed_by), &mut out);
             }
-            let ptext = &text[p.clone()];
-            let rule = if framed {
-                // The writer's framing around a content: a claim only if a frame rule takes it.
-                let words = checkworthy::word_count(ptext);
-                match cr.clauses.iter().find(|c| c.kind == ClauseKind::Frame && words >= c.min_words && c.regex.is_match(ptext)) {
-                    Some(c) => Some(c.rule),
-                    None => continue,
-                }
-            } else if n.attribution.is_some() {
-                None
-            } else {
-                Some(sentence_rule)
-            };
-            split(rules, text, &whole, p, n.attribution, rule, unfiltered, &mut out);
+            gave[ni] = out.len() > before;
+            continue;
         }
+        // The pieces between the contents, in text order: piece i lies before content i.
+        let kids: Vec<&Range<usize>> = n.children.iter().map(|&c| &nodes[c].range).collect();
+        let mut own = Vec::new();
+        let mut at = n.range.start;
+        for (i, end) in kids.iter().map(|k| k.start).chain(std::iter::once(n.range.end)).enumerate() {
+            let parts = cut(rules, text, at..end);
+            let last = parts.len().saturating_sub(1);
+            for (j, part) in parts.into_iter().enumerate() {
+                if (i > 0 && j == 0) || (i < kids.len() && j == last) {
+                    own.push(part);
+                } else {
+                    push_clause(rules, text, &whole, Clause::plain(part, n.attribution, rule, framed_by), &mut out);
+                }
+            }
+            if let Some(k) = kids.get(i) {
+                at = k.end;
+            }
+        }
+        if own.is_empty() {
+            gave[ni] = out.len() > before;
+            continue;
+        }
+        // The words that only say who spoke: the source and cue of each attribution framed.
+        let mut attribution_words: Vec<Range<usize>> = n
+            .children
+            .iter()
+            .filter_map(|&c| nodes[c].attribution)
+            .flat_map(|ai| std::iter::once(attributions[ai].cue.clone()).chain(attributions[ai].source.clone()))
+            .collect();
+        attribution_words.sort_by_key(|r| (r.start, r.end));
+        let frame_rule = cr.clauses.iter().find(|c| c.kind == ClauseKind::Frame && says_more(c, text, &own, &attribution_words));
+        let lo = own.iter().chain(kids.iter().copied()).map(|r| r.start).min().expect("own is not empty");
+        let hi = own.iter().chain(kids.iter().copied()).map(|r| r.end).max().expect("own is not empty");
+        let words = own.iter().map(|r| checkworthy::word_count(&text[r.clone()])).sum();
+        // A content too short to be a claim (`welcomed it`) leaves the claim to its frame; one
+        // that is no claim at all (a greeting after `MODERATOR:`) leaves none.
+        let unclaimed = |c: usize| !gave[c] && !not_claim(rules, &text[nodes[c].range.clone()]);
+        let kept = frame_rule.is_some() || n.attribution.is_some() || n.children.iter().any(|&c| unclaimed(c));
+        let frame = Frame { id: ni, kept, own, attribution_words };
+        let clause = Clause {
+            range: trim(text, lo..hi),
+            attribution: n.attribution,
+            rule: frame_rule.map(|c| c.rule).or(rule),
+            words: Some(words),
+            frame: Some(frame),
+            framed_by,
+        };
+        push_clause(rules, text, &whole, clause, &mut out);
+        gave[ni] = out.len() > before;
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
     out
 }
 
-/// Split the clause at `r` at every `clause = "split"` match that leaves both sides with
-/// the rule's `min_words`; pieces other than the `whole` sentence must pass
-/// [`claim_sentence`] themselves.
-#[allow(clippy::too_many_arguments)]
-fn split(
-    rules: &RuleSet,
-    text: &str,
-    whole: &Range<usize>,
-    r: Range<usize>,
-    attribution: Option<usize>,
-    rule: Option<usize>,
-    unfiltered: &[Verdict],
-    out: &mut Vec<Clause>,
-) {
+/// Whether the frame rule `c` finds, in the `own` words of a frame with the source and cue
+/// words `attribution` left out, `min_words` words that say more than who spoke.
+fn says_more(c: &ClauseRule, text: &str, own: &[Range<usize>], attribution: &[Range<usize>]) -> bool {
+    let mut n = 0;
+    for r in own {
+        // Source and cue blanked out (same length, so the pattern's word boundaries hold).
+        let mut masked = text[r.clone()].to_string();
+        for a in attribution.iter().filter(|a| a.start < r.end && r.start < a.end) {
+            let (s, e) = (a.start.max(r.start) - r.start, a.end.min(r.end) - r.start);
+            masked.replace_range(s..e, &" ".repeat(e - s));
+        }
+        each_match_unless(&c.regex, c.unless.as_ref(), &masked, |_| n += 1);
+    }
+    n >= c.min_words.max(1)
+}
+
+/// Cut `r` at every `clause = "split"` match that leaves both sides with the rule's
+/// `min_words`; the parts, trimmed, empty ones left out.
+fn cut(rules: &RuleSet, text: &str, r: Range<usize>) -> Vec<Range<usize>> {
     let s = &text[r.clone()];
     let mut cuts: Vec<(Range<usize>, usize)> = Vec::new();
     for c in rules.claims.clauses.iter().filter(|c| c.kind == ClauseKind::Split) {
@@ -399,7 +517,7 @@ fn split(
         }
     }
     cuts.sort_by_key(|(m, _)| m.start);
-    let before = out.len();
+    let mut out = Vec::new();
     let mut start = 0;
     for (m, min) in cuts {
         if m.start < start {
@@ -408,33 +526,25 @@ fn split(
         let left = checkworthy::word_count(&s[start..m.start]);
         let right = checkworthy::word_count(&s[m.end..]);
         if left >= min && right >= min {
-            let piece = trim(text, r.start + start..r.start + m.start);
-            if !piece.is_empty() {
-                out.push(Clause { range: piece, attribution, rule, words: None });
-            }
+            out.push(trim(text, r.start + start..r.start + m.start));
             start = m.end;
         }
     }
-    let last = trim(text, r.start + start..r.end);
-    if !last.is_empty() {
-        out.push(Clause { range: last, attribution, rule, words: None });
-    }
-    // A piece cut off by a split or an attribution must stand as a claim on its own (a
-    // greeting or a question in a speaker's line is none).
-    let mut i = before;
-    while i < out.len() {
-        if out[i].range == *whole {
-            i += 1;
-            continue;
-        }
-        match claim_sentence_words(rules, &text[out[i].range.clone()], unfiltered) {
+    out.push(trim(text, r.start + start..r.end));
+    out.retain(|p| !p.is_empty());
+    out
+}
+
+/// Keep `clause` if it is the `whole` sentence or stands as a claim on its own (a greeting
+/// or a question in a speaker's line is none), counting its words.
+fn push_clause(rules: &RuleSet, text: &str, whole: &Range<usize>, mut clause: Clause, out: &mut Vec<Clause>) {
+    if clause.range != *whole {
+        match claim_sentence_words(rules, &text[clause.range.clone()], &rules.claims.unfiltered) {
             Some((_, words)) => {
-                out[i].words = Some(words);
-                i += 1;
+                clause.words.get_or_insert(words);
             }
-            None => {
-                out.remove(i);
-            }
+            None => return,
         }
     }
+    out.push(clause);
 }

@@ -139,6 +139,9 @@ pub struct ClaimTag {
     pub negated: bool,
     /// The attribution whose content it is; `None` when the author claims it.
     pub attribution: Option<usize>,
+    /// For a content, the claim (index into the document's claims) whose frame around it
+    /// says more than who spoke: `Predictably, …` around `X criticized the alliance`.
+    pub frame: Option<usize>,
     /// Entities it mentions.
     pub entities: Vec<EntityTag>,
     /// Rule ids that produced it.
