@@ -194,7 +194,7 @@ fn marker_at(text: &str, at: usize) -> Option<Marker> {
     // A space, then the item's first character.
     let after = &text[i..];
     let mut chars = after.chars();
-    if !chars.next().is_some_and(char::is_whitespace) || !chars.next().is_some_and(|c| !c.is_whitespace()) {
+    if !chars.next().is_some_and(char::is_whitespace) || chars.next().is_none_or(char::is_whitespace) {
         return None;
     }
     // A hyphen before a number is a minus sign unless a space follows it.
