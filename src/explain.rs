@@ -33,9 +33,9 @@ pub fn boundary_note(rules: Option<&RuleSet>, last: &str, next: &str, gained: bo
     let Some(rules) = rules else { return (ABBR.into(), format!("a period after `{token}`: see {ABBR}")) };
     match token_note(rules, token, next) {
         TokenNote::Listed { line, class, starter } => {
-            let key = if matches!(class, AbbrevClass::Title | AbbrevClass::Inner) { ABBR } else { STARTERS };
+            let key = if matches!(class, AbbrevClass::Title | AbbrevClass::Inner | AbbrevClass::Time) { ABBR } else { STARTERS };
             let starter = match (class, starter) {
-                (AbbrevClass::Title | AbbrevClass::Inner, _) => String::new(),
+                (AbbrevClass::Title | AbbrevClass::Inner | AbbrevClass::Time, _) => String::new(),
                 (_, Some(l)) => format!("; `{next}` opens sentences ({STARTERS}:{l})"),
                 (_, None) => format!("; `{next}` is not in {STARTERS}"),
             };
@@ -67,6 +67,9 @@ fn class_name(c: AbbrevClass) -> &'static str {
         AbbrevClass::Number => "number (no end before a number)",
         AbbrevClass::Month => "month (no end before a number)",
         AbbrevClass::Ambiguous => "ambiguous (ends one only before a sentence opener)",
+        AbbrevClass::Time => {
+            "time (ends one before a capitalised word other than a day, month or time zone, unless the time opens the sentence)"
+        }
     }
 }
 

@@ -5,7 +5,8 @@
 //! `title` (Dr., Mr. — never ends a sentence), `inner` (e.g., vs. — never ends one),
 //! `number` (No., Art. — does not end one before a number), `month` (Jan. — does not end
 //! one before a number), `ambiguous` (U.S., Inc., etc. — ends one only before a typical
-//! sentence opener from `lexicons/sentence_starters.txt`).
+//! sentence opener from `lexicons/sentence_starters.txt`), `time` (a.m., p.m. — ends one
+//! before a capitalised word other than those of `lexicons/time_words.txt` and the months).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -24,9 +25,16 @@ pub enum AbbrevClass {
     Month,
     /// Ends a sentence only before a typical sentence opener.
     Ambiguous,
+    /// A clock-time suffix (a.m., p.m.): ends a sentence before a capitalised word other than
+    /// a day, month or time zone, unless the time opens the sentence.
+    Time,
 }
 
-const CLASSES: &[&str] = &["title", "inner", "number", "month", "ambiguous"];
+/// Most capitalised words of a place name between a clock time and `time`
+/// (`5 p.m. New York City time`).
+const MAX_PLACE_WORDS: usize = 3;
+
+const CLASSES: &[&str] = &["title", "inner", "number", "month", "ambiguous", "time"];
 
 /// Compiled segmentation lexicons.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +46,8 @@ pub struct SegmentLexicons {
     pub starters: HashSet<String>,
     /// Lower-cased month name or abbreviation (no period) → month number.
     pub months: HashMap<String, u32>,
+    /// Lower-cased words that follow a clock time inside a sentence (days, time zones).
+    pub time_words: HashSet<String>,
 }
 
 impl SegmentLexicons {
@@ -59,6 +69,7 @@ impl SegmentLexicons {
                     Some("inner") => AbbrevClass::Inner,
                     Some("number") => AbbrevClass::Number,
                     Some("month") => AbbrevClass::Month,
+                    Some("time") => AbbrevClass::Time,
                     _ => AbbrevClass::Ambiguous,
                 };
                 out.abbreviations.insert(e.text.clone(), class);
@@ -67,6 +78,9 @@ impl SegmentLexicons {
         }
         if let Some(lx) = lexicons.get("sentence_starters") {
             out.starters = lx.words().map(str::to_lowercase).collect();
+        }
+        if let Some(lx) = lexicons.get("time_words") {
+            out.time_words = lx.words().map(str::to_lowercase).collect();
         }
         if let Some(lx) = lexicons.get("months") {
             errors.extend(lx.check_fields(src("months"), 1, None));
@@ -87,8 +101,31 @@ impl SegmentLexicons {
         self.abbreviations.get(token).or_else(|| self.abbreviations.get(&token.to_lowercase())).copied()
     }
 
-    /// Whether `word` typically opens a sentence.
+    /// Whether `word` typically opens a sentence; a contraction (`I'm`, `It’s`) by its
+    /// first part.
     pub fn is_starter(&self, word: &str) -> bool {
-        self.starters.contains(&word.to_lowercase())
+        let head = word.split(['\'', '’']).next().unwrap_or(word);
+        self.starters.contains(&word.to_lowercase()) || self.starters.contains(&head.to_lowercase())
+    }
+
+    /// Whether `rest`, the text after a clock time, goes on with the time (`9 a.m. Tuesday`,
+    /// `5 p.m. EDT`, `10 a.m. March 3`, `5 p.m. New York time`): a day, a time zone or a
+    /// month, or up to three capitalised words (a place) and then a time word in lower case.
+    pub fn follows_time(&self, rest: &str) -> bool {
+        let is_time_word = |w: &str| {
+            let w = w.to_lowercase();
+            self.time_words.contains(&w) || self.months.contains_key(&w)
+        };
+        let words = rest.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()));
+        for (i, w) in words.take(MAX_PLACE_WORDS + 1).enumerate() {
+            let capitalised = w.chars().next().is_some_and(char::is_uppercase);
+            if (i == 0 || !capitalised) && is_time_word(w) {
+                return true;
+            }
+            if !capitalised {
+                return false;
+            }
+        }
+        false
     }
 }

@@ -2,11 +2,13 @@
 //! sentences, and document metadata (title, author, date…) from the front matter.
 //!
 //! [`blocks`] decides each paragraph's kind from its place in the document and the `block`
-//! and `metadata` rules; [`sentences`] finds sentence boundaries inside a block. Front
+//! and `metadata` rules; [`sentences`] finds sentence boundaries inside a block, where
+//! [`lists`] finds the items of inline lists (`1) … 2) …`). Front
 //! matter is split per source line (mastheads and board lists are lines, not prose);
 //! titles, headings, bylines and datelines are one sentence each.
 
 pub mod blocks;
+pub mod lists;
 pub mod sentences;
 
 use std::ops::Range;

@@ -9,6 +9,7 @@
 
 use std::ops::Range;
 
+use super::lists;
 use crate::rules::segment::{AbbrevClass, SegmentLexicons};
 
 const ELLIPSIS: &str = "…";
@@ -51,13 +52,30 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
     let (mut checked, mut has_alnum) = (start, false);
     // Where the word before the current stop starts, found scanning each byte once.
     let (mut scanned, mut word) = (start, start);
+    let lists = lists::find(text);
+    let mut breaks = lists.breaks.iter().copied().peekable();
     while i < len {
+        // An item of an inline list starts a sentence, stop or no stop before it.
+        if let Some(b) = breaks.next_if(|&b| b <= i) {
+            if b > start {
+                push(text, base, start, b, out);
+                start = b;
+                (checked, has_alnum) = (b, false);
+                (scanned, word) = (b, b);
+            }
+            continue;
+        }
         let t = terminator_at(text, i);
         if t == 0 {
             i += 1;
             continue;
         }
         let t0 = i;
+        // The stop of a list marker (`2.`, `b.)`) ends nothing.
+        if lists.in_marker(t0) {
+            i += t;
+            continue;
+        }
         if let Some(p) = text[scanned..t0].rfind(char::is_whitespace) {
             word = scanned + p + text[scanned + p..].chars().next().map_or(1, char::len_utf8);
         }
@@ -70,6 +88,7 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
             }
             j += t;
         }
+        j = spaced_ellipsis_end(text, t0, j);
         let mut k = j;
         while k < len {
             let c = closer_at(text, k);
@@ -92,7 +111,8 @@ pub fn split(text: &str, base: usize, lex: &SegmentLexicons, out: &mut Vec<Range
         }
         let next = if bytes[k] == b' ' || bytes[k].is_ascii_whitespace() {
             let n = skip_space(text, k);
-            (n < len && is_boundary(text, start, word.max(start), t0, j, n, lex)).then_some(n)
+            let stop = Stop { start, word: word.max(start), t0, j, k };
+            (n < len && is_boundary(text, &stop, n, lex)).then_some(n)
         } else if missing_space_boundary(text, word.max(start), t0, k) {
             Some(k)
         } else {
@@ -151,7 +171,19 @@ fn word_after(text: &str, n: usize) -> &str {
     &s[..end]
 }
 
-fn is_boundary(text: &str, start: usize, word: usize, t0: usize, j: usize, n: usize, lex: &SegmentLexicons) -> bool {
+/// A candidate stop inside the sentence that starts at byte `start`: the word before it
+/// starts at `word`, its marks are `t0..j` (a spaced ellipsis included) and its closing
+/// quotes and brackets `j..k`.
+struct Stop {
+    start: usize,
+    word: usize,
+    t0: usize,
+    j: usize,
+    k: usize,
+}
+
+fn is_boundary(text: &str, stop: &Stop, n: usize, lex: &SegmentLexicons) -> bool {
+    let &Stop { start, word, t0, j, k } = stop;
     let next_word = word_after(text, n);
     let Some(first) = text[n..].trim_start_matches(is_opener).chars().next() else { return true };
     // A lower-case continuation, or stray punctuation (`the US. .`), continues the sentence.
@@ -159,8 +191,23 @@ fn is_boundary(text: &str, start: usize, word: usize, t0: usize, j: usize, n: us
         return false;
     }
     let term = &text[t0..j];
-    if term.contains(['?', '!', '？', '！', '。']) || term.contains(ELLIPSIS) || term.len() > 1 {
-        return !first.is_lowercase();
+    if term.contains(['?', '!', '？', '！', '。']) {
+        return true;
+    }
+    let dots = term.matches('.').count() + 3 * term.matches(ELLIPSIS).count();
+    if dots >= 4 {
+        // An ellipsis and a full stop: `…that.... She left.`, `…was lost. . . . Then…`
+        return true;
+    }
+    if dots == 3 {
+        // An omission mark: `[...]`, `(…)`, or a spaced `. . .` inside a sentence. Any
+        // other ellipsis ends one only before a typical sentence opener.
+        let bracketed = text[..t0].ends_with(['[', '(']) && text[j..k].starts_with([']', ')']);
+        let spaced = term.contains(' ') && j == k;
+        return !bracketed && !spaced && lex.is_starter(next_word);
+    }
+    if term.len() > 1 {
+        return true;
     }
     // A long token is an ordinary word here.
     let Some((tok_start, token)) = token_before(text, word, t0) else { return true };
@@ -176,6 +223,14 @@ fn is_boundary(text: &str, start: usize, word: usize, t0: usize, j: usize, n: us
             AbbrevClass::Title | AbbrevClass::Inner => false,
             AbbrevClass::Number | AbbrevClass::Month => !first.is_ascii_digit() && starter,
             AbbrevClass::Ambiguous => starter,
+            // `…left at 6 p.m. Mr. Lee stayed.` ends; `At 5 a.m. Mr. Lee left.` (the time
+            // opens the sentence), `at 9 a.m. Tuesday`, `5 p.m. EDT` and `8 p.m. Lisbon
+            // time` do not.
+            AbbrevClass::Time => {
+                first.is_uppercase()
+                    && !lex.follows_time(&text[n..])
+                    && text[start..tok_start].split_whitespace().count() > FRONTED_TIME_WORDS
+            }
         };
     }
     let mut chars = token.chars();
@@ -183,12 +238,38 @@ fn is_boundary(text: &str, start: usize, word: usize, t0: usize, j: usize, n: us
     if single_upper || is_dotted_abbreviation(token) {
         return starter;
     }
-    // A list marker at the start of the block: `1.`, `a.`, `iv.`
-    if tok_start == start && token.len() <= 4 && (token.bytes().all(|b| b.is_ascii_digit()) || token.bytes().all(|b| b"ivxlc".contains(&b)))
+    // A list marker at the start of the sentence: `1.`, `a.`, `iv.`
+    let lone_letter = token.len() == 1 && token.as_bytes()[0].is_ascii_lowercase();
+    if tok_start == start
+        && token.len() <= 4
+        && (lone_letter || token.bytes().all(|b| b.is_ascii_digit()) || token.bytes().all(|b| b"ivxlc".contains(&b)))
     {
         return false;
     }
     true
+}
+
+/// Most words before a clock time (`At 5`, `Shortly after 5`) for the time to open the
+/// sentence rather than end it.
+const FRONTED_TIME_WORDS: usize = 3;
+
+/// The end of a spaced ellipsis (`. . .`, `. . . .`) that begins with the stops `t0..j`, or
+/// `j` when there is none. Two spaced stops (`the US. .`) are debris, not an ellipsis.
+fn spaced_ellipsis_end(text: &str, t0: usize, j: usize) -> usize {
+    if !text[t0..j].bytes().all(|b| b == b'.') {
+        return j;
+    }
+    let mut end = j;
+    let mut dots = j - t0;
+    while text[end..].starts_with(" .") {
+        end += 2;
+        dots += 1;
+        while text[end..].starts_with('.') {
+            end += 1;
+            dots += 1;
+        }
+    }
+    if dots >= 3 && end > j { end } else { j }
 }
 
 /// `U.S`, `a.m`, `Ph.D`, `e.g`: short letter groups joined by periods.
@@ -249,6 +330,8 @@ mod tests {
         assert_eq!(sents("“Why?” he asked. “Because.” Then silence."), ["“Why?” he asked.", "“Because.”", "Then silence."]);
         assert_eq!(sents("It ended (finally.) Then more."), ["It ended (finally.)", "Then more."]);
         assert_eq!(sents("Wait... what? No… Really!"), ["Wait... what?", "No…", "Really!"]);
+        assert_eq!(sents("He named… Lisbon as the venue."), ["He named… Lisbon as the venue."]);
+        assert_eq!(sents("The cut [...] Lisbon. . . . Then . . . I left."), ["The cut [...] Lisbon. . . .", "Then . . . I left."]);
     }
 
     #[test]
@@ -256,6 +339,8 @@ mod tests {
         assert_eq!(sents("It ended.The next began."), ["It ended.", "The next began."]);
         assert_eq!(sents("See www.example.com or a.b@mail.org. Thanks."), ["See www.example.com or a.b@mail.org.", "Thanks."]);
         assert_eq!(sents("1. First item here."), ["1. First item here."]);
+        assert_eq!(sents("1) Go 2) Stop. 3) Wait"), ["1) Go", "2) Stop.", "3) Wait"]);
+        assert_eq!(sents("• 9. Go • 10. Stop"), ["• 9. Go", "• 10. Stop"]);
         assert_eq!(sents("It ended in the US. . Then more."), ["It ended in the US. .", "Then more."]);
         assert_eq!(sents(". And the rest. Next."), [". And the rest.", "Next."]);
     }
