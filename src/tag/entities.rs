@@ -437,7 +437,7 @@ fn classify(
     if let Some(kind) = seen.kind(name) {
         return Some((whole, kind.to_string()));
     }
-    if s < e && lx.given_names.contains(word(s)) && (s + 1..=e).all(|k| lx.words.get(word(k)).is_none()) {
+    if s < e && lx.given_names.contains(word(s)) && (s + 1..=e).all(|k| !lx.words.contains_key(word(k))) {
         seen.add_person(name);
         return Some((whole, "person".into()));
     }
@@ -451,7 +451,7 @@ fn classify(
     }
     // An unknown acronym inside a sentence is most often an organisation's (`BBC`, `MCI`);
     // the `common` words of `entity_words.txt` stay `other` (`GDP`, `CEO`).
-    if s == e && !first && is_acronym(name) && (2..=5).contains(&name.len()) && lx.words.get(name).is_none() {
+    if s == e && !first && is_acronym(name) && (2..=5).contains(&name.len()) && !lx.words.contains_key(name) {
         return Some((whole, "organization".into()));
     }
     Some((whole, "other".into()))
@@ -509,6 +509,46 @@ mod tests {
         assert_eq!(ents("Japan and the US have not agreed."), pairs(&[("Japan", "country"), ("US", "country")]));
         assert_eq!(ents("Later, the Japanese foreign minister spoke."), pairs(&[("Japanese foreign minister", "person")]));
         assert_eq!(ents("Interestingly, nothing happened in May."), pairs(&[]));
+    }
+
+    #[test]
+    fn issue_14_kinds_and_spans() {
+        assert_eq!(
+            ents("Dr. A. K. Mensah of St. Clare's Hospital spoke."),
+            pairs(&[("A. K. Mensah", "person"), ("St. Clare's Hospital", "organization")])
+        );
+        assert_eq!(ents("It was a relic of the post-Cold War era."), pairs(&[("Cold War", "title")]));
+        assert_eq!(
+            ents("Obama had visited Tokyo, and East Asia and Southeast Asia watched."),
+            pairs(&[("Tokyo", "place"), ("East Asia", "place"), ("Southeast Asia", "place")])
+        );
+        assert_eq!(
+            ents("It strengthened the US-Japan alliance and the Japan-US Security Treaty."),
+            pairs(&[("US", "country"), ("Japan", "country"), ("Japan-US Security Treaty", "title")])
+        );
+        assert_eq!(
+            ents("Later, Chinese officials met at the University of Tokyo."),
+            pairs(&[("Chinese", "nationality"), ("University of Tokyo", "organization")])
+        );
+        // Headings in title case are no names; list items open with a capital.
+        assert_eq!(ents("Coach Defends Youth Policy After Cup Defeat"), pairs(&[]));
+        assert_eq!(ents("1. Short interruptions in Leeds."), pairs(&[("Leeds", "place")]));
+    }
+
+    #[test]
+    fn short_names_and_acronyms_keep_their_kind() {
+        let rules = RuleSet::builtin();
+        let mut seen = Seen::default();
+        let lx = &rules.claims.entities;
+        let run = |seen: &mut Seen, t: &str| -> Vec<(String, String)> {
+            find(lx, seen, t, 0).into_iter().map(|e| (t[e.range].to_string(), e.kind)).collect()
+        };
+        run(&mut seen, "President Xi Jinping presented the “New Asian Security Concept” (NASC) in May.");
+        assert_eq!(run(&mut seen, "Xi’s speech on the NASC was short."), pairs(&[("Xi", "person"), ("NASC", "title")]));
+        assert_eq!(
+            run(&mut seen, "Akio Watanabe chaired it; later Watanabe left the Pan Ocean Fund (POF)."),
+            pairs(&[("Akio Watanabe", "person"), ("Watanabe", "person"), ("Pan Ocean Fund", "organization"), ("POF", "organization")])
+        );
     }
 
     #[test]
