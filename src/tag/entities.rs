@@ -437,6 +437,14 @@ fn classify(
     if let Some(kind) = seen.kind(name) {
         return Some((whole, kind.to_string()));
     }
+    // A lower-case role right before the name gives its kind: `telecoms firm Qwest`,
+    // `chief executive Bob Lane`.
+    if let Some(kind) = preceding_role(lx, text, toks, s, buf) {
+        if kind == "person" {
+            seen.add_person(name);
+        }
+        return Some((whole, kind));
+    }
     if s < e && lx.given_names.contains(word(s)) && (s + 1..=e).all(|k| !lx.words.contains_key(word(k))) {
         seen.add_person(name);
         return Some((whole, "person".into()));
@@ -455,6 +463,21 @@ fn classify(
         return Some((whole, "organization".into()));
     }
     Some((whole, "other".into()))
+}
+
+/// The kind of a lower-case role (`roles.txt`) that ends right before token `s`.
+fn preceding_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], s: usize, buf: &mut String) -> Option<String> {
+    for n in (1..=lx.max_title_words.min(s)).rev() {
+        let a = s - n;
+        if !text[toks[s - 1].end..toks[s].start].chars().all(char::is_whitespace) || (a..s).any(|k| is_capitalised(&text[toks[k].clone()]))
+        {
+            continue;
+        }
+        if let Some(kind) = lx.roles.get(lower_into(buf, &text[toks[a].start..toks[s - 1].end], false)) {
+            return Some(kind.clone());
+        }
+    }
+    None
 }
 
 /// The last token of a lower-case person role right after token `e`, if there is one.
