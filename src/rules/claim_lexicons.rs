@@ -13,11 +13,14 @@
 //! the first word of a sentence, and all-capitals text; a phrase with a capital letter
 //! matches only as written (`May` the month is no `may`). Phrases match whole words.
 //!
-//! Entity lexicons (looked up by word, no scan): the shared `countries.txt`,
-//! `organizations.txt` (`form | canonical`), `roles.txt` (`role | kind`), `honorifics.txt`,
-//! plus `entity_words.txt` (`word | role`: `organization` and `place` heads that give a
-//! capitalised name its kind, `connector` words allowed inside a name, `stop` words that are
-//! capitalised but name nothing), `sentence_starters.txt` and `months.txt`.
+//! Entity lexicons (looked up by word, no scan): `nationalities.txt` and `places.txt` (one
+//! form per line), the shared `countries.txt`, `organizations.txt` (`form | canonical`) —
+//! the first of these four that has a form gives its kind —, `roles.txt` (`role | kind`),
+//! `honorifics.txt`, the `title` class of `abbreviations.txt` (whose period belongs to a
+//! name), `given_names.txt`, plus `entity_words.txt` (`word | role`: `organization`,
+//! `place` and `title` heads that give a capitalised name its kind, `connector` and
+//! `particle` words allowed inside a name, `stop` words that are capitalised but name
+//! nothing), `sentence_starters.txt` and `months.txt`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -200,10 +203,17 @@ pub enum WordRole {
     Organization,
     /// Last word of a place's name (`Sea`, `Islands`).
     Place,
-    /// A word that may join capitalised words inside a name (`of`, `for`).
+    /// Last word of the name of an event, law, treaty or document (`Treaty`, `War`).
+    Title,
+    /// A word that may join capitalised words inside a name (`of`, `for`); a person's name
+    /// after a title ends before it.
     Connector,
+    /// A connector that may be part of a person's name (`von`, `bin`).
+    Particle,
     /// Capitalised, but names nothing (`I`, `Monday`).
     Stop,
+    /// A capitalised word or acronym that is not a name of any kind, left `other` (`GDP`).
+    Common,
 }
 
 /// Entity words, looked up per token.
@@ -222,19 +232,44 @@ pub struct EntityLexicon {
     pub starters: WordSet<String>,
     /// Longest title or role, in words.
     pub max_title_words: usize,
+    /// Longest form of `names`, in words.
+    pub max_name_words: usize,
+    /// Abbreviations whose period belongs to a name (`St`, `Dr`), without the period:
+    /// class `title` of `abbreviations.txt`.
+    pub name_abbreviations: WordSet<String>,
+    /// Given names (`given_names.txt`): a run of capitalised words that opens with one is a
+    /// person.
+    pub given_names: WordSet<String>,
 }
 
 impl EntityLexicon {
     /// Compile from the loaded lexicons.
     pub fn compile(lexicons: &BTreeMap<String, Lexicon>, src: &dyn Fn(&str) -> String, errors: &mut Vec<RuleError>) -> EntityLexicon {
         let mut out = EntityLexicon::default();
-        for (name, kind) in [("countries", "country"), ("organizations", "organization")] {
+        // The first list that has a form gives its kind: `Tokyo` is in `places.txt` and in
+        // `countries.txt` (where it stands for Japan as a source), and is a place.
+        for (name, kind) in
+            [("nationalities", "nationality"), ("places", "place"), ("countries", "country"), ("organizations", "organization")]
+        {
             if let Some(lx) = lexicons.get(name) {
+                if matches!(name, "nationalities" | "places") {
+                    errors.extend(lx.check_fields(&src(name), 0, None));
+                }
                 for e in &lx.entries {
                     let canonical = e.fields.first().cloned().unwrap_or_else(|| e.text.clone());
+                    out.max_name_words = out.max_name_words.max(e.text.split_whitespace().count());
                     out.names.entry(e.text.clone()).or_insert((kind.to_string(), canonical));
                 }
             }
+        }
+        if let Some(lx) = lexicons.get("abbreviations") {
+            for e in lx.entries.iter().filter(|e| e.fields.first().is_some_and(|f| f == "title")) {
+                out.name_abbreviations.insert(e.text.trim_end_matches('.').to_string());
+            }
+        }
+        if let Some(lx) = lexicons.get("given_names") {
+            errors.extend(lx.check_fields(&src("given_names"), 0, None));
+            out.given_names = lx.words().map(str::to_string).collect();
         }
         if let Some(lx) = lexicons.get("roles") {
             for e in &lx.entries {
@@ -253,12 +288,15 @@ impl EntityLexicon {
         out.max_title_words = out.titles.iter().chain(out.roles.keys()).map(|t| t.split_whitespace().count()).max().unwrap_or(1);
         if let Some(lx) = lexicons.get("entity_words") {
             let text = src("entity_words");
-            errors.extend(lx.check_fields(&text, 1, Some(&["organization", "place", "connector", "stop"])));
+            errors.extend(lx.check_fields(&text, 1, Some(&["organization", "place", "title", "connector", "particle", "stop", "common"])));
             for e in &lx.entries {
                 let role = match e.fields.first().map(String::as_str) {
                     Some("organization") => WordRole::Organization,
                     Some("place") => WordRole::Place,
+                    Some("title") => WordRole::Title,
                     Some("connector") => WordRole::Connector,
+                    Some("particle") => WordRole::Particle,
+                    Some("common") => WordRole::Common,
                     _ => WordRole::Stop,
                 };
                 out.words.insert(e.text.clone(), role);

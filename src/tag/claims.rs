@@ -26,7 +26,7 @@ use std::ops::Range;
 
 use super::certainty::{self, Cue};
 use super::checkworthy::{self, Facts};
-use super::entities::{self, People};
+use super::entities::{self, Seen};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
 use crate::rules::claim::{ClauseKind, ClauseRule, CueKind, each_match_unless, is_match_unless, verdict_holds};
@@ -81,14 +81,7 @@ pub struct Frame {
 /// Find the claims of a document.
 pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag]) -> Vec<ClaimTag> {
     let rules = ctx.rules;
-    let mut people = People::default();
-    for a in attributions {
-        if a.source_kind == "person"
-            && let Some(name) = &a.source_resolved
-        {
-            people.add(name);
-        }
-    }
+    let mut seen = Seen::from_attributions(attributions);
     // Attributions by the sentences their content overlaps.
     let mut by_sentence: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let sents = &ctx.seg.sentences;
@@ -109,7 +102,7 @@ pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag])
             continue;
         }
         let text = &ctx.text[s.range.clone()];
-        let ents = entities::find(&rules.claims.entities, &mut people, text, s.range.start);
+        let ents = entities::find(&rules.claims.entities, &mut seen, text, s.range.start);
         let atts = by_sentence.get(&si).unwrap_or(&none);
         sentence_claims(rules, ctx.text, si, s.range.clone(), attributions, atts, &ents, &mut scratch, &mut out);
     }
