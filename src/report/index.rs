@@ -16,7 +16,7 @@ pub fn bar_chart(id: &str, title: &str, counts: &BTreeMap<String, usize>) -> Str
     rows.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
     rows.truncate(TOP);
     let max = rows.first().map_or(1, |r| *r.1).max(1);
-    let (label_w, bar_w, row_h) = (180, 260, 20);
+    let (label_w, bar_w, row_h) = (250, 260, 20);
     let height = row_h * rows.len().max(1) + 10;
     let mut s = format!(
         "<figure id=\"{id}\"><figcaption>{}</figcaption><svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{height}\" role=\"img\" aria-label=\"{0}\">",
@@ -29,7 +29,7 @@ pub fn bar_chart(id: &str, title: &str, counts: &BTreeMap<String, usize>) -> Str
     for (i, (label, n)) in rows.iter().enumerate() {
         let y = i * row_h + 5;
         let w = (bar_w * **n).div_ceil(max);
-        let shown: String = label.chars().take(28).collect();
+        let shown: String = label.chars().take(30).collect();
         let shown = if shown.chars().count() < label.chars().count() { format!("{shown}…") } else { shown };
         let _ = write!(
             s,
