@@ -263,7 +263,8 @@ impl Annotated {
                 Label::Cue => {
                     let source = linked(&r.id, Label::Source, false).first().map(|s| span(s));
                     let contents = linked(&r.id, Label::Content, true);
-                    let contents: Vec<Option<&Region>> = if contents.is_empty() { vec![None] } else { contents.into_iter().map(Some).collect() };
+                    let contents: Vec<Option<&Region>> =
+                        if contents.is_empty() { vec![None] } else { contents.into_iter().map(Some).collect() };
                     for content in contents {
                         let mut a = Map::new();
                         if let Some(s) = &source {

@@ -546,7 +546,12 @@ pub fn export(a: ExportArgs) -> ExitCode {
     let skipped = records.iter().filter(|r| !r.errors.is_empty()).count();
     match claimex::exchange::export(&records, a.to.tool(), &a.out) {
         Ok(files) => {
-            eprintln!("wrote {} files to {} ({} documents; {skipped} with errors left out)", files.len(), a.out.display(), records.len() - skipped);
+            eprintln!(
+                "wrote {} files to {} ({} documents; {skipped} with errors left out)",
+                files.len(),
+                a.out.display(),
+                records.len() - skipped
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

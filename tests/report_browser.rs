@@ -37,7 +37,9 @@ struct Browser {
 
 impl Browser {
     fn run(&self, extra: &[&str], url: &str) -> String {
-        let profile = self.scratch.join(format!("profile-{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+        let profile = self
+            .scratch
+            .join(format!("profile-{}", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
         let out = Command::new(&self.exe)
             .args([
                 "--headless",
@@ -92,7 +94,9 @@ fn ids(v: &Value, key: &str, filter: impl Fn(&Value) -> bool) -> BTreeSet<String
 #[test]
 fn report_renders_and_filters_in_headless_chromium() {
     let Some(exe) = browser() else {
-        eprintln!("SKIPPED report_renders_and_filters_in_headless_chromium: no Chromium found (apt-get install -y chromium, or set CHROMIUM)");
+        eprintln!(
+            "SKIPPED report_renders_and_filters_in_headless_chromium: no Chromium found (apt-get install -y chromium, or set CHROMIUM)"
+        );
         return;
     };
     let dir = Scratch::new("report-browser");
@@ -171,7 +175,10 @@ fn report_renders_and_filters_in_headless_chromium() {
     assert!(index.contains("&lt;script&gt;alert(\"id\")&lt;/script&gt; &amp; co"));
 
     // A screenshot with content, of the size asked for.
-    for (page, name) in [(rep.join("index.html"), "index.png"), (rep.join(claimex::report::page_name(2, records[1]["doc_id"].as_str().unwrap())), "doc.png")] {
+    for (page, name) in [
+        (rep.join("index.html"), "index.png"),
+        (rep.join(claimex::report::page_name(2, records[1]["doc_id"].as_str().unwrap())), "doc.png"),
+    ] {
         let png = dir.join(name);
         b.run(&["--window-size=1200,900", &format!("--screenshot={}", png.display())], &url(&page, ""));
         let bytes = std::fs::read(&png).unwrap();

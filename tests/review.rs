@@ -147,7 +147,13 @@ fn each_tool_gets_its_own_offsets_with_emoji_and_cjk() {
     }
     assert!(checked > 20 && shifted > 0, "{checked} regions, {shifted} after an emoji");
     let config = std::fs::read_to_string(dir.join("label-studio/label_config.xml")).unwrap();
-    for want in ["<Label value=\"Source\"", "<Label value=\"Claim\"", "<Relation value=\"says\"", "perRegion=\"true\"", "<Text name=\"text\" value=\"$text\"/>"] {
+    for want in [
+        "<Label value=\"Source\"",
+        "<Label value=\"Claim\"",
+        "<Relation value=\"says\"",
+        "perRegion=\"true\"",
+        "<Text name=\"text\" value=\"$text\"/>",
+    ] {
         assert!(config.contains(want), "{want} in {config}");
     }
 
@@ -180,7 +186,8 @@ fn each_tool_gets_its_own_offsets_with_emoji_and_cjk() {
         let text: Vec<char> = line["text"].as_str().unwrap().chars().collect();
         let pred = read_jsonl(&out.join("documents.jsonl"));
         let rec = pred.iter().find(|p| p["doc_id"] == line["doc_id"]).unwrap();
-        let claim_spans: Vec<(u64, u64)> = rec["claims"].as_array().unwrap().iter().map(|c| (c["start"].as_u64().unwrap(), c["end"].as_u64().unwrap())).collect();
+        let claim_spans: Vec<(u64, u64)> =
+            rec["claims"].as_array().unwrap().iter().map(|c| (c["start"].as_u64().unwrap(), c["end"].as_u64().unwrap())).collect();
         for e in line["entities"].as_array().unwrap().iter().filter(|e| e["label"] == "Claim") {
             let (a, b) = (e["start_offset"].as_u64().unwrap(), e["end_offset"].as_u64().unwrap());
             assert!(claim_spans.contains(&(a, b)));
@@ -243,7 +250,8 @@ fn an_edited_annotation_changes_the_imported_gold() {
     let cue = emoji["attributions"][1]["cue"].clone();
     let line = format!("Cue {} {}\t{}", cue["start"], cue["end"], cue["text"].as_str().unwrap());
     assert!(ann.contains(&line), "{line} in {ann}");
-    std::fs::write(&ann_path, ann.replace(&line, &format!("Cue {} {}\twarned that", cue["start"], cue["end"].as_u64().unwrap() + 5))).unwrap();
+    std::fs::write(&ann_path, ann.replace(&line, &format!("Cue {} {}\twarned that", cue["start"], cue["end"].as_u64().unwrap() + 5)))
+        .unwrap();
     let gold = import("brat", &dir.join("brat"), &dir.join("brat.gold.jsonl"));
     let g = gold.iter().find(|g| g["doc_id"] == "emoji-cjk").unwrap();
     assert!(g["attributions"].as_array().unwrap().iter().any(|a| a["cue"]["text"] == "warned that"), "{g}");
@@ -266,7 +274,11 @@ fn an_edited_annotation_changes_the_imported_gold() {
 #[test]
 fn malformed_tool_files_are_reported_with_their_place() {
     let dir = Scratch::new("review-bad");
-    std::fs::write(dir.join("bad.jsonl"), "{\"text\": \"abc\", \"entities\": [{\"id\": 1, \"label\": \"Speaker\", \"start_offset\": 0, \"end_offset\": 1}]}\n").unwrap();
+    std::fs::write(
+        dir.join("bad.jsonl"),
+        "{\"text\": \"abc\", \"entities\": [{\"id\": 1, \"label\": \"Speaker\", \"start_offset\": 0, \"end_offset\": 1}]}\n",
+    )
+    .unwrap();
     let out = Command::new(BIN).args(["import", "--from", "doccano", s(&dir.join("bad.jsonl"))]).output().unwrap();
     assert_eq!(out.status.code(), Some(65));
     let err = String::from_utf8_lossy(&out.stderr);
@@ -301,7 +313,10 @@ fn report_pages_escape_hostile_text_and_inline_everything() {
         }
     }
     let first = std::fs::read_to_string(&pages[0]).unwrap();
-    assert!(first.contains("read &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; and &quot;Fares &amp; fees&quot; &lt;b&gt;now&lt;/b&gt;"), "{first}");
+    assert!(
+        first.contains("read &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; and &quot;Fares &amp; fees&quot; &lt;b&gt;now&lt;/b&gt;"),
+        "{first}"
+    );
     assert!(first.contains("<title>Fares &amp; &quot;fees&quot; &lt;b&gt;rise&lt;/b&gt;</title>"));
     let index = std::fs::read_to_string(dir.join("rep/index.html")).unwrap();
     assert!(index.contains("&lt;script&gt;alert(&quot;id&quot;)&lt;/script&gt; &amp; co"), "{index}");

@@ -100,10 +100,13 @@ pub fn export(docs: &[Annotated], dir: &Path) -> Result<Vec<PathBuf>, ExchangeEr
 /// The result list to import from a task, and whether it is a prediction.
 fn chosen(task: &Value) -> Option<(&Vec<Value>, bool)> {
     let annotations = task.get("annotations").and_then(Value::as_array);
-    let best = annotations.into_iter().flatten().filter(|a| !a.get("was_cancelled").and_then(Value::as_bool).unwrap_or(false)).max_by(|a, b| {
-        let key = |a: &Value| (a.get("updated_at").and_then(Value::as_str).unwrap_or("").to_string(), a.get("id").and_then(Value::as_u64).unwrap_or(0));
-        key(a).cmp(&key(b))
-    });
+    let best =
+        annotations.into_iter().flatten().filter(|a| !a.get("was_cancelled").and_then(Value::as_bool).unwrap_or(false)).max_by(|a, b| {
+            let key = |a: &Value| {
+                (a.get("updated_at").and_then(Value::as_str).unwrap_or("").to_string(), a.get("id").and_then(Value::as_u64).unwrap_or(0))
+            };
+            key(a).cmp(&key(b))
+        });
     if let Some(r) = best.and_then(|a| a.get("result")).and_then(Value::as_array) {
         return Some((r, false));
     }

@@ -90,8 +90,10 @@ pub fn page(records: &[DocumentRecord], pages: &[String]) -> String {
     h.push_str(&bar_chart("chart-sources", "top sources (attributions)", &t.sources));
     h.push_str(&bar_chart("chart-cue-classes", "cue classes (attributions)", &t.cue_classes));
     h.push_str(&bar_chart("chart-claim-types", "claim types (claims)", &t.claim_types));
-    h.push_str("</section><h2>documents</h2><table class=\"docs\"><thead><tr><th>document</th><th>title</th><th>sentences</th>\
-<th>quotations</th><th>attributions</th><th>claims</th><th>check-worthy ≥ 0.5</th><th>errors</th></tr></thead><tbody>");
+    h.push_str(
+        "</section><h2>documents</h2><table class=\"docs\"><thead><tr><th>document</th><th>title</th><th>sentences</th>\
+<th>quotations</th><th>attributions</th><th>claims</th><th>check-worthy ≥ 0.5</th><th>errors</th></tr></thead><tbody>",
+    );
     for (r, page) in records.iter().zip(pages) {
         let title = r.metadata.get("title").and_then(|t| t.as_str()).unwrap_or("");
         let _ = write!(
@@ -108,6 +110,7 @@ pub fn page(records: &[DocumentRecord], pages: &[String]) -> String {
             r.errors.len()
         );
     }
-    let _ = write!(h, "</tbody></table></main><footer class=\"note\">claimex {} report</footer></body></html>\n", env!("CARGO_PKG_VERSION"));
+    let _ =
+        writeln!(h, "</tbody></table></main><footer class=\"note\">claimex {} report</footer></body></html>", env!("CARGO_PKG_VERSION"));
     h
 }

@@ -113,12 +113,8 @@ fn items(rec: &DocumentRecord) -> Vec<Item> {
     }
     for c in &rec.claims {
         let source = c.attribution_id.as_ref().and_then(|a| names.get(a)).cloned().unwrap_or_else(|| c.claimant.clone());
-        let attrs = format!(
-            " data-types=\"{}\" data-cw=\"{}\" data-source=\"{}\"",
-            escape(&c.types.join(" ")),
-            c.checkworthiness,
-            escape(&source)
-        );
+        let attrs =
+            format!(" data-types=\"{}\" data-cw=\"{}\" data-source=\"{}\"", escape(&c.types.join(" ")), c.checkworthiness, escape(&source));
         let mut it = item("claim", &c.id, c.start, c.end, attrs, &c.rules);
         let mut b = format!("<span class=\"badges\" data-for=\"{}\">", escape(&c.id));
         for t in &c.types {
@@ -136,7 +132,9 @@ fn items(rec: &DocumentRecord) -> Vec<Item> {
         out.push(it);
     }
     out.retain(|i| i.start < i.end);
-    out.sort_by(|a, b| (a.start, std::cmp::Reverse(a.end), rank(a.kind), &a.id).cmp(&(b.start, std::cmp::Reverse(b.end), rank(b.kind), &b.id)));
+    out.sort_by(|a, b| {
+        (a.start, std::cmp::Reverse(a.end), rank(a.kind), &a.id).cmp(&(b.start, std::cmp::Reverse(b.end), rank(b.kind), &b.id))
+    });
     out
 }
 
@@ -221,7 +219,11 @@ fn field_rows(v: &Value) -> String {
 /// How to run `claimex explain` on a record's sentence.
 fn explain_command(rec: &DocumentRecord, sentence: &str) -> String {
     let quote = |s: &str| {
-        if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+        if s.chars().all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c)) {
+            s.to_string()
+        } else {
+            format!("'{}'", s.replace('\'', "'\\''"))
+        }
     };
     let (path, id) = match rec.source.rsplit_once(':') {
         Some((p, line)) if !line.is_empty() && line.bytes().all(|b| b.is_ascii_digit()) => (p, Some(&rec.doc_id)),
@@ -383,7 +385,7 @@ Markdown marks, dropped lines) is shown as blank space.</p>",
         highlighted(&text.chars, &items)
     );
     let _ = write!(h, "<div hidden id=\"details\">{}</div>", details(rec, rules));
-    let _ = write!(h, "<footer class=\"note\">claimex {} report</footer><script>{JS}</script></body></html>\n", env!("CARGO_PKG_VERSION"));
+    let _ = writeln!(h, "<footer class=\"note\">claimex {} report</footer><script>{JS}</script></body></html>", env!("CARGO_PKG_VERSION"));
     h
 }
 
@@ -417,7 +419,15 @@ mod tests {
     #[test]
     fn crossing_highlights_nest_as_fragments() {
         let chars: Vec<char> = "abcdef".chars().collect();
-        let it = |kind, id: &str, start, end| Item { kind, id: id.into(), start, end, attrs: String::new(), title: String::new(), badges: String::new() };
+        let it = |kind, id: &str, start, end| Item {
+            kind,
+            id: id.into(),
+            start,
+            end,
+            attrs: String::new(),
+            title: String::new(),
+            badges: String::new(),
+        };
         let items = [it("claim", "c0", 0, 4), it("cue", "a0", 2, 6)];
         let html = highlighted(&chars, &items);
         assert_eq!(html.matches("<span").count(), html.matches("</span>").count(), "{html}");
