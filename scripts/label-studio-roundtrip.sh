@@ -104,7 +104,7 @@ for r in result:
         r["value"]["text"] = r["value"]["text"][: -len(" a week")]
 ann = api("POST", f"/api/tasks/{task['id']}/annotations", {"result": result})
 print("annotation", ann["id"], "on task", task["id"])
-export = api("GET", f"/api/projects/{pid}/export?exportType=JSON")
+export = api("GET", f"/api/projects/{pid}/export?exportType=JSON&download_all_tasks=true")
 json.dump(export, open(f"{work}/label-studio-export.json", "w"), ensure_ascii=False, indent=1)
 print("exported", len(export), "tasks")
 PY

@@ -6,7 +6,9 @@
 //! `relation` results from the source to the cue and from the cue to the content.
 //!
 //! Import reads a Label Studio JSON export (or `tasks.json` itself): per task the most
-//! recently updated annotation that was not cancelled, else the prediction.
+//! recently updated annotation that was not cancelled, else the prediction when the file
+//! holds it (`tasks.json` does; Label Studio's own export lists predictions by id only, so
+//! a task nobody annotated is skipped, with a note).
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -134,7 +136,8 @@ pub fn import(path: &Path) -> Result<Imported, ExchangeError> {
             _ => task.get("id").map_or_else(|| n.to_string(), |i| i.to_string()),
         };
         let Some((result, predicted)) = chosen(task) else {
-            out.notes.push(format!("{doc_id}: no annotation or prediction; skipped"));
+            // Label Studio's JSON export lists a task's predictions by id only.
+            out.notes.push(format!("{doc_id}: not annotated (and no prediction result in the file); skipped"));
             continue;
         };
         if predicted {
