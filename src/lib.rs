@@ -21,6 +21,10 @@
 //! against gold) and [`explain`] (why a text reads as it does); the rule-example runner is
 //! [`rules::examples`].
 //!
+//! Review of the output: [`report`] (static HTML pages) and [`exchange`] (export to and
+//! import from the annotation tools Label Studio, brat and doccano), over the labelled
+//! spans of [`annotations`].
+//!
 //! ```
 //! use claimex::{extract, ingest::Document, rules::RuleSet};
 //!
@@ -34,16 +38,19 @@
 
 #![deny(missing_docs)]
 
+pub mod annotations;
 pub mod batch;
 pub mod check;
 pub mod diff;
 pub mod eval;
+pub mod exchange;
 pub mod explain;
 pub mod flat;
 pub mod ingest;
 pub mod invariants;
 pub mod normalize;
 pub mod record;
+pub mod report;
 pub mod rules;
 pub mod segment;
 pub mod tag;

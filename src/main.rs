@@ -69,6 +69,24 @@ Exit codes: 0 success, 1 a figure is below its --min threshold."
         after_help = "Examples:\n  claimex explain \"Dr. Lee said the plan would fail.\"\n  claimex explain --doc article.md --sentence s4"
     )]
     Explain(tooling_cli::ExplainArgs),
+    /// Write static HTML pages (one per document, and an index) over an output directory.
+    #[command(
+        after_help = "Examples:\n  claimex report output/                # writes output/report/index.html\n  claimex report output/ -o site/ --rules my-rules/\n\n\
+Exit codes: 0 success, 65 documents.jsonl unreadable, 66 no such output, 74 I/O error."
+    )]
+    Report(tooling_cli::ReportArgs),
+    /// Write an output's quotations, attributions and claims for an annotation tool.
+    #[command(
+        after_help = "Examples:\n  claimex export output/ --to label-studio -o review/\n  claimex export output/ --to brat -o brat-data/claimex/\n  claimex export output/ --to doccano -o review/\n\n\
+Exit codes: 0 success, 65 documents.jsonl unreadable, 66 no such output, 74 I/O error."
+    )]
+    Export(tooling_cli::ExportArgs),
+    /// Read annotations corrected in a tool back as gold for `claimex eval`.
+    #[command(
+        after_help = "Examples:\n  claimex import --from label-studio project-export.json -o gold.jsonl\n  claimex import --from brat brat-data/claimex/ -o gold.jsonl\n  claimex eval --gold gold.jsonl --pred output/\n\n\
+Exit codes: 0 success, 65 the tool's file is malformed, 66 no such file, 74 I/O error."
+    )]
+    Import(tooling_cli::ImportArgs),
 }
 
 #[derive(Args)]
@@ -173,6 +191,9 @@ fn main() -> ExitCode {
         Command::Eval(a) => tooling_cli::eval(a),
         Command::Diff(a) => tooling_cli::diff(a),
         Command::Explain(a) => tooling_cli::explain(a),
+        Command::Report(a) => tooling_cli::report(a),
+        Command::Export(a) => tooling_cli::export(a),
+        Command::Import(a) => tooling_cli::import(a),
     }
 }
 

@@ -1,7 +1,8 @@
 //! The binary's rule-tooling subcommands (`rules test|list|explain|docs`, `check`, `eval`,
-//! `diff`, `explain`): argument types and thin handlers over the library's
-//! [`claimex::rules::examples`], [`claimex::check`], [`claimex::eval`], [`claimex::diff`]
-//! and [`claimex::explain`]. Output is plain text, coloured by line on a terminal.
+//! `diff`, `explain`) and review subcommands (`report`, `export`, `import`): argument types
+//! and thin handlers over the library's [`claimex::rules::examples`], [`claimex::check`],
+//! [`claimex::eval`], [`claimex::diff`], [`claimex::explain`], [`claimex::report`] and
+//! [`claimex::exchange`]. Output is plain text, coloured by line on a terminal.
 
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -438,6 +439,171 @@ pub fn explain(a: ExplainArgs) -> ExitCode {
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// Read a `documents.jsonl` (or the one in an output directory) as records.
+fn read_records(p: &Path) -> Result<Vec<claimex::record::DocumentRecord>, ExitCode> {
+    let path = jsonl_path(p);
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        eprintln!("error: {}: {e}", path.display());
+        ExitCode::from(if e.kind() == std::io::ErrorKind::NotFound { exit::NO_INPUT } else { exit::IO })
+    })?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
+        match serde_json::from_str(line) {
+            Ok(r) => out.push(r),
+            Err(e) => {
+                eprintln!("error: {}:{}: not a claimex record: {e}", path.display(), n + 1);
+                return Err(ExitCode::from(exit::DATA));
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    common: Common,
+    /// An output directory holding documents.jsonl, or the file.
+    output: PathBuf,
+    /// Where to write the pages (default: `report/` inside the output directory).
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: Option<PathBuf>,
+}
+
+pub fn report(a: ReportArgs) -> ExitCode {
+    let records = match read_records(&a.output) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let Ok(rules) = a.common.load() else { return ExitCode::from(exit::CONFIG) };
+    let dir = a.out.clone().unwrap_or_else(|| {
+        let base = if a.output.is_dir() { a.output.clone() } else { a.output.parent().map(Path::to_path_buf).unwrap_or_default() };
+        base.join("report")
+    });
+    match claimex::report::write(&records, &rules, &dir) {
+        Ok(files) => {
+            eprintln!("wrote {} pages to {} (open {})", files.len(), dir.display(), dir.join("index.html").display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            ExitCode::from(exit::IO)
+        }
+    }
+}
+
+/// An annotation tool, as named on the command line.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ToolName {
+    /// Label Studio: tasks.json (UTF-16 offsets) and label_config.xml.
+    LabelStudio,
+    /// brat standoff: <doc>.txt + <doc>.ann, annotation.conf, visual.conf.
+    Brat,
+    /// doccano: doccano.jsonl (sequence labelling with relations).
+    Doccano,
+}
+
+impl ToolName {
+    fn tool(self) -> claimex::exchange::Tool {
+        match self {
+            ToolName::LabelStudio => claimex::exchange::Tool::LabelStudio,
+            ToolName::Brat => claimex::exchange::Tool::Brat,
+            ToolName::Doccano => claimex::exchange::Tool::Doccano,
+        }
+    }
+}
+
+fn exchange_exit(e: &claimex::exchange::ExchangeError) -> ExitCode {
+    use claimex::exchange::ExchangeError;
+    ExitCode::from(match e {
+        ExchangeError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => exit::NO_INPUT,
+        ExchangeError::Io { .. } => exit::IO,
+        ExchangeError::Format { .. } => exit::DATA,
+    })
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// An output directory holding documents.jsonl, or the file.
+    output: PathBuf,
+    /// The annotation tool.
+    #[arg(long, value_enum)]
+    to: ToolName,
+    /// Directory to write the tool's files into.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    out: PathBuf,
+}
+
+pub fn export(a: ExportArgs) -> ExitCode {
+    let records = match read_records(&a.output) {
+        Ok(r) => r,
+        Err(c) => return c,
+    };
+    let skipped = records.iter().filter(|r| !r.errors.is_empty()).count();
+    match claimex::exchange::export(&records, a.to.tool(), &a.out) {
+        Ok(files) => {
+            eprintln!(
+                "wrote {} files to {} ({} documents; {skipped} with errors left out)",
+                files.len(),
+                a.out.display(),
+                records.len() - skipped
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exchange_exit(&e)
+        }
+    }
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// What the tool exported: Label Studio's JSON export, a brat directory (or .ann file),
+    /// a doccano JSONL export.
+    input: PathBuf,
+    /// The annotation tool.
+    #[arg(long, value_enum)]
+    from: ToolName,
+    /// Write the gold JSONL to FILE instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    out: Option<PathBuf>,
+}
+
+pub fn import(a: ImportArgs) -> ExitCode {
+    let imported = match claimex::exchange::import(a.from.tool(), &a.input) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exchange_exit(&e);
+        }
+    };
+    for n in &imported.notes {
+        eprintln!("note: {n}");
+    }
+    let mut text = String::new();
+    for g in &imported.gold {
+        text.push_str(&g.to_string());
+        text.push('\n');
+    }
+    match &a.out {
+        Some(p) => match std::fs::write(p, text) {
+            Ok(()) => {
+                eprintln!("wrote {} gold documents to {}", imported.gold.len(), p.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {}: {e}", p.display());
+                ExitCode::from(exit::IO)
+            }
+        },
+        None => {
+            print!("{text}");
+            ExitCode::SUCCESS
         }
     }
 }
