@@ -2,7 +2,7 @@
 //! `claimex export` and `claimex import` share.
 //!
 //! `documents.jsonl` does not hold a document's whole text, only the slices its records
-//! cover (each sentence's `raw`, each span's `text`). [`DocText::rebuild`] puts those slices
+//! cover (each sentence's `raw`, or its `text` where `raw` is left out, each span's `text`). [`DocText::rebuild`] puts those slices
 //! back at their code-point offsets. What no record covers (the blank lines between
 //! paragraphs, Markdown marks, a line the segmenter dropped) is unknown: it is filled with
 //! spaces, or with newlines where a paragraph ends, so that every offset of the record stays
@@ -35,7 +35,7 @@ impl DocText {
     pub fn rebuild(rec: &DocumentRecord) -> DocText {
         let mut slices: Vec<(usize, &str)> = Vec::new();
         for s in &rec.sentences {
-            slices.push((s.start, &s.raw));
+            slices.push((s.start, s.raw.as_deref().unwrap_or(&s.text)));
         }
         for q in &rec.quotes {
             slices.push((q.start, &q.text));

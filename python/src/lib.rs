@@ -67,7 +67,7 @@ fn document(id: String, text: String, metadata: &str) -> PyResult<Document> {
 
 /// The `documents.jsonl` line of one document, without its newline.
 fn line(doc: &Document, rules: &RuleSet) -> String {
-    let rendered = claimex::write::render(claimex::extract(doc, rules), false);
+    let rendered = claimex::write::render(claimex::extract(doc, rules), claimex::write::Tables::NONE);
     let mut s = String::from_utf8(rendered.jsonl).expect("records are UTF-8");
     s.truncate(s.trim_end_matches('\n').len());
     s

@@ -279,7 +279,7 @@ fn details(rec: &DocumentRecord, rules: &RuleSet) -> String {
         serde_json::to_value(v).expect("records serialise")
     }
     for x in &rec.sentences {
-        block("sentence", &x.id, &x.raw, value(x), &x.rules, &x.id);
+        block("sentence", &x.id, x.raw.as_deref().unwrap_or(&x.text), value(x), &x.rules, &x.id);
     }
     for x in &rec.quotes {
         let sentence = x.sentence_ids.first().map_or("s0", String::as_str);
