@@ -64,7 +64,8 @@ fn claimbuster_checkworthiness_bar() {
     let gold = "../shared/gold/claimbuster_2.5xNCS.jsonl";
     let Some((_out, pred)) = extract(gold, "claimbuster") else { return };
     let v = score("checkworthy", gold, &pred);
-    assert!(v["ROC_AUC"].as_f64().unwrap() >= 0.85, "ROC AUC below 0.85: {v}");
+    // 0.8857 with the weights fitted at --clef-weight 8 (tools/fit_checkworthiness.py).
+    assert!(v["ROC_AUC"].as_f64().unwrap() >= 0.885, "ROC AUC below 0.885: {v}");
 }
 
 #[test]

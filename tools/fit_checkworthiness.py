@@ -35,7 +35,7 @@ import tempfile
 GOLD = "../shared/gold/"
 CB_GOLD = GOLD + "claimbuster_2.5xNCS.jsonl"
 CLEF_GOLD = GOLD + "clef2019_checkworthiness.jsonl"
-CLEF_WEIGHT = 16.0
+CLEF_WEIGHT = 8.0
 L2 = 1.0
 
 
