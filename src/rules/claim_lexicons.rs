@@ -20,7 +20,8 @@
 //! name), `given_names.txt`, plus `entity_words.txt` (`word | role`: `organization`,
 //! `place` and `title` heads that give a capitalised name its kind, `connector` and
 //! `particle` words allowed inside a name, `stop` words that are capitalised but name
-//! nothing), `sentence_starters.txt` and `months.txt`.
+//! nothing), `entity_contexts.txt` (`words _ | kind`: the words right before or after a
+//! name that give its kind), `sentence_starters.txt` and `months.txt`.
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
@@ -240,6 +241,23 @@ pub struct EntityLexicon {
     /// Given names (`given_names.txt`): a run of capitalised words that opens with one is a
     /// person.
     pub given_names: WordSet<String>,
+    /// Words around a name that give its kind (`entity_contexts.txt`): `shares in _`,
+    /// `_'s chief executive`.
+    pub contexts: Vec<EntityContext>,
+}
+
+/// A context of `entity_contexts.txt`: the words right before or right after a name that
+/// give its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityContext {
+    /// The lower-case words before the name (`shares in`), without the final space; empty
+    /// when the context follows it.
+    pub before: String,
+    /// What follows the name as written after `_` (`'s chief executive`, ` shares`, `, who`);
+    /// empty when the context precedes it.
+    pub after: String,
+    /// The kind it gives: `person`, `organization`, `place` or `country`.
+    pub kind: String,
 }
 
 impl EntityLexicon {
@@ -300,6 +318,23 @@ impl EntityLexicon {
                     _ => WordRole::Stop,
                 };
                 out.words.insert(e.text.clone(), role);
+            }
+        }
+        if let Some(lx) = lexicons.get("entity_contexts") {
+            let text = src("entity_contexts");
+            errors.extend(lx.check_fields(&text, 1, Some(&["person", "organization", "place", "country"])));
+            for e in &lx.entries {
+                let Some((before, after)) = e.text.split_once('_').filter(|(b, a)| !a.contains('_') && (b.is_empty() != a.is_empty())) else {
+                    errors.push(RuleError::at(
+                        &lx.path,
+                        &text,
+                        line_offset(&text, e.line),
+                        "a context holds one `_` (the name), with words on one side of it".to_string(),
+                    ));
+                    continue;
+                };
+                let kind = e.fields.first().cloned().unwrap_or_default();
+                out.contexts.push(EntityContext { before: before.trim_end().to_lowercase(), after: after.to_lowercase(), kind });
             }
         }
         if let Some(lx) = lexicons.get("months") {

@@ -81,7 +81,7 @@ pub struct Frame {
 /// Find the claims of a document.
 pub fn tag(ctx: &Context, _quotes: &[QuoteTag], attributions: &[AttributionTag]) -> Vec<ClaimTag> {
     let rules = ctx.rules;
-    let mut seen = Seen::from_attributions(attributions);
+    let mut seen = Seen::for_document(&rules.claims.entities, attributions, ctx.text, &ctx.seg.sentences);
     // Attributions by the sentences their content overlaps.
     let mut by_sentence: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     let sents = &ctx.seg.sentences;

@@ -32,6 +32,7 @@ use std::ops::Range;
 
 use crate::Analysis;
 use crate::rules::claim_lexicons::{EntityLexicon, WordRole};
+use crate::segment::Sentence;
 use crate::rules::word_hash::WordMap;
 use crate::tag::{AttributionTag, EntityTag};
 
@@ -64,20 +65,32 @@ impl Seen {
     }
 
     /// The people an attribution's source names (`source_kind` person).
-    pub fn from_attributions(attributions: &[AttributionTag]) -> Seen {
+    pub fn from_attributions(lx: &EntityLexicon, attributions: &[AttributionTag]) -> Seen {
         let mut seen = Seen::default();
         for a in attributions {
-            // Only a full name: one capitalised word is a guess of the attribution's
-            // (`Boeing said`), and a phrase (`head of M&S`) no name.
+            // Only a full name that opens with a given name: one capitalised word is a guess
+            // of the attribution's (`Boeing said`), a phrase (`head of M&S`) no name, and
+            // two unknown capitalised words as often a business's (`Deutsche Boerse said`).
             if a.source_kind == "person"
                 && let Some(name) = &a.source_resolved
                 && name.split_whitespace().count() > 1
                 && name.split_whitespace().all(is_capitalised)
+                && name.split_whitespace().next().is_some_and(|w| lx.given_names.contains(w))
             {
                 seen.add_person(name);
             }
         }
         seen
+    }
+
+    /// Read every sentence once for the names it teaches (people after a title or with a
+    /// given name, organisations from their head word, kinds from the words around a name),
+    /// so that a short mention takes the kind of a full one wherever it stands in the
+    /// document, before it too (`Xi` … `President Xi Jinping`).
+    pub fn learn<'t>(&mut self, lx: &EntityLexicon, sentences: impl IntoIterator<Item = &'t str>) {
+        for text in sentences {
+            find(lx, self, text, 0);
+        }
     }
 
     /// The kind of a name seen before, also in capitals (`REYES` for `Reyes`).
@@ -272,18 +285,38 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
         }
         let mut next = end + 1;
         let mut s = i;
-        // A title abbreviation (`Dr.`) opens a name even where it is also a sentence starter.
-        let titled = |s: usize| lx.name_abbreviations.contains(word(s)) && text[toks[s].end..].starts_with('.');
+        // A title abbreviation (`Dr.`) or an honorific before a name (`Mr Chidambaram`)
+        // opens a name even where it is also a sentence starter.
+        let titled = |s: usize, buf: &mut String| {
+            (lx.name_abbreviations.contains(word(s)) && text[toks[s].end..].starts_with('.'))
+                || (s < end && lx.titles.contains(lower_into(buf, word(s), true)))
+        };
         while s <= end
             && (lx.words.get(word(s)) == Some(&WordRole::Stop)
-                || (initial(s) && !titled(s) && lx.starters.contains(lower_into(&mut buf, word(s), false))))
+                || (initial(s) && !titled(s, &mut buf) && lx.starters.contains(lower_into(&mut buf, word(s), false))))
         {
             s += 1;
         }
+        // Nor does a stop word end one: `New York Dec 2`.
+        while end > s && lx.words.get(word(end)) == Some(&WordRole::Stop) {
+            end -= 1;
+        }
+        // A title or role inside the run opens a person's name: `US Treasury Secretary John
+        // Snow`; what comes before it is an entity of its own if a lexicon knows it (`US`).
+        if let Some(k) = (s + 1..end).find(|&k| {
+            is_capitalised(word(k)) && title_words(lx, text, &toks, k, end, &mut buf).is_some_and(|n| k + n <= end)
+        }) {
+            let before = &text[toks[s].start..toks[k - 1].end];
+            if let Some((kind, _)) = lx.names.get(before) {
+                out.push(EntityTag { range: base + toks[s].start..base + toks[k - 1].end, kind: kind.clone() });
+            }
+            s = k;
+        }
         // After a title, a person's name ends before a connector: `Dr. Mensah` `of` `St. Clare's`.
+        // The title's own connectors stay in it: `Secretary of State George Shultz`.
         if s <= end
-            && title_words(lx, text, &toks, s, end, &mut buf).is_some()
-            && let Some(c) = (s + 1..=end).find(|&c| lx.words.get(word(c)) == Some(&WordRole::Connector))
+            && let Some(n) = title_words(lx, text, &toks, s, end, &mut buf)
+            && let Some(c) = (s + n..=end).find(|&c| lx.words.get(word(c)) == Some(&WordRole::Connector))
         {
             end = c - 1;
             next = c + 1;
@@ -369,12 +402,23 @@ fn title_words(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], s: usize, 
 /// Every entity of an analysed document, sentence by sentence in every block (claims keep
 /// only those of their own sentences), in clean-text offsets.
 pub fn document(a: &Analysis) -> Vec<EntityTag> {
-    let mut seen = Seen::from_attributions(&a.tags.attributions);
+    let lx = &a.rules.claims.entities;
+    let mut seen = Seen::for_document(lx, &a.tags.attributions, &a.norm.clean, &a.seg.sentences);
     let mut out = Vec::new();
     for s in &a.seg.sentences {
-        out.extend(find(&a.rules.claims.entities, &mut seen, &a.norm.clean[s.range.clone()], s.range.start));
+        out.extend(find(lx, &mut seen, &a.norm.clean[s.range.clone()], s.range.start));
     }
     out
+}
+
+impl Seen {
+    /// The names a document teaches: its attributions' people, then every sentence read
+    /// once ([`Seen::learn`]).
+    pub fn for_document(lx: &EntityLexicon, attributions: &[AttributionTag], clean: &str, sentences: &[Sentence]) -> Seen {
+        let mut seen = Seen::from_attributions(lx, attributions);
+        seen.learn(lx, sentences.iter().map(|s| &clean[s.range.clone()]));
+        seen
+    }
 }
 
 /// Kind and span of the run `toks[s..=e]`, if it names something; `buf` is scratch space.
@@ -409,15 +453,6 @@ fn classify(
         }
         return Some((whole, kind.clone()));
     }
-    // A title or person role first: the rest is a person's name.
-    if let Some(n) = title_words(lx, text, toks, s, e, buf) {
-        if s + n > e {
-            return None;
-        }
-        let r = span(s + n, e);
-        seen.add_person(&text[r.clone()]);
-        return Some((r, "person".into()));
-    }
     // A person role last: `US President`.
     for n in (1..=lx.max_title_words.min(e - s)).rev() {
         if lx.titles.contains(lower_into(buf, strip_possessive(&text[toks[e + 1 - n].start..toks[e].end]), true)) {
@@ -430,11 +465,28 @@ fn classify(
     // A head alone is a common noun capitalised (`Union leaders argue`).
     for h in before_connector.into_iter().chain([e]).filter(|_| s < e) {
         match lx.words.get(word(h)) {
-            Some(WordRole::Organization) => return Some((whole, "organization".into())),
+            Some(WordRole::Organization) => {
+                // A business's own name before its head word names it alone later:
+                // `Mittal Steel` … `Mittal`.
+                let short = word(s);
+                if h == e && e == s + 1 && !lx.names.contains_key(short) && !lx.given_names.contains(short) && !lx.words.contains_key(short) {
+                    seen.add(short, "organization");
+                }
+                return Some((whole, "organization".into()));
+            }
             Some(WordRole::Place) => return Some((whole, "place".into())),
             Some(WordRole::Title) => return Some((whole, "title".into())),
             _ => {}
         }
+    }
+    // A title or person role first (after the head words: `General Motors`): the rest is a person's name.
+    if let Some(n) = title_words(lx, text, toks, s, e, buf) {
+        if s + n > e {
+            return None;
+        }
+        let r = span(s + n, e);
+        seen.add_person(&text[r.clone()]);
+        return Some((r, "person".into()));
     }
     if let Some(kind) = seen.kind(name) {
         return Some((whole, kind.to_string()));
@@ -444,8 +496,20 @@ fn classify(
     if let Some(kind) = preceding_role(lx, text, toks, s, buf) {
         if kind == "person" {
             seen.add_person(name);
+        } else {
+            seen.add(name, &kind);
         }
         return Some((whole, kind));
+    }
+    // The words around the name: `shares in Yukos`, `Yukos's chief executive`.
+    let lone_first = s == e && first && !is_acronym(name);
+    if let Some(kind) = context_kind(lx, text, whole.start, whole.end, lone_first) {
+        if kind == "person" {
+            seen.add_person(name);
+        } else {
+            seen.add(name, kind);
+        }
+        return Some((whole, kind.to_string()));
     }
     if s < e && lx.given_names.contains(word(s)) && (s + 1..=e).all(|k| !lx.words.contains_key(word(k))) {
         seen.add_person(name);
@@ -467,11 +531,47 @@ fn classify(
     Some((whole, "other".into()))
 }
 
+/// The kind the words around the name at `text[start..end]` give it (`entity_contexts.txt`);
+/// for a lone capitalised word that opens the sentence, only a possessive context counts.
+fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize, lone_first: bool) -> Option<&'l str> {
+    let mut cut = end + 48.min(text.len() - end);
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let mut after = text[end..cut].replace('’', "'").to_lowercase();
+    // A plural's possessive (`Investors' shares`) reads as `'s`.
+    if after.starts_with('\'') && !after.starts_with("'s") {
+        after.insert(1, 's');
+    }
+    let mut from = start.saturating_sub(48);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let before = text[from..start].to_lowercase();
+    let before = before.trim_end();
+    let bare = ["the", "a", "an"].iter().find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace))).map(str::trim_end);
+    let word_end = |rest: &str| !rest.starts_with(char::is_alphanumeric);
+    let word_start = |head: &str| !head.ends_with(char::is_alphanumeric);
+    lx.contexts
+        .iter()
+        .find(|c| {
+            if !c.after.is_empty() {
+                (!lone_first || c.after.starts_with("'s")) && after.strip_prefix(c.after.as_str()).is_some_and(word_end)
+            } else {
+                !lone_first && [Some(before), bare].into_iter().flatten().any(|b| b.strip_suffix(c.before.as_str()).is_some_and(word_start))
+            }
+        })
+        .map(|c| c.kind.as_str())
+}
+
 /// The kind of a lower-case role (`roles.txt`) that ends right before token `s`.
 fn preceding_role(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], s: usize, buf: &mut String) -> Option<String> {
     for n in (1..=lx.max_title_words.min(s)).rev() {
         let a = s - n;
-        if !text[toks[s - 1].end..toks[s].start].chars().all(char::is_whitespace) || (a..s).any(|k| is_capitalised(&text[toks[k].clone()]))
+        // The role's first word may be capitalised for opening the sentence: `Chief
+        // executive Gerd Niebaum`.
+        if !text[toks[s - 1].end..toks[s].start].chars().all(char::is_whitespace)
+            || (a..s).any(|k| k > 0 && is_capitalised(&text[toks[k].clone()]))
         {
             continue;
         }
