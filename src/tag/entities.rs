@@ -181,11 +181,22 @@ fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>) -
             r.end -= 1;
         }
     }
-    // A lower-case prefix before a capitalised word is a token of its own: `post-Cold`.
+    // A lower-case prefix before a capitalised word is a token of its own: `post-Cold`; so
+    // is a name before a lower-case suffix: `London` `based`, `State` `owned`.
     if out.iter().any(|r| text[r.clone()].contains('-')) {
         let mut split = Vec::with_capacity(out.len() + 2);
         for r in out {
             let t = &text[r.clone()];
+            if let Some(h) = t.rfind('-')
+                && is_capitalised(t)
+                && t[..h].chars().filter(|c| c.is_alphabetic()).count() > 1
+                && t[h + 1..].chars().count() > 2
+                && t[h + 1..].chars().all(char::is_lowercase)
+            {
+                split.push(r.start..r.start + h);
+                split.push(r.start + h + 1..r.end);
+                continue;
+            }
             let at = t.chars().next().is_some_and(char::is_lowercase).then(|| t.find(|c: char| c.is_uppercase())).flatten();
             match at {
                 Some(i) if t[..i].ends_with('-') => {
@@ -238,6 +249,7 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
     let gap_ok = |a: usize, b: usize| {
         let gap = &text[toks[a].end..toks[b].start];
         gap.chars().all(char::is_whitespace)
+            || (gap.trim() == "&" && gap.starts_with(' ') && gap.ends_with(' ') && is_capitalised(word(a)) && is_capitalised(word(b)))
             || (gap.starts_with('.') && gap.len() > 1 && gap[1..].chars().all(char::is_whitespace) && is_name_abbreviation(lx, word(a)))
     };
     // A word that opens the sentence, a speaker's line (`SMITH: We…`) or a quotation is
@@ -269,6 +281,15 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
         let mut end = i;
         let mut k = i + 1;
         while k < toks.len() && gap_ok(k - 1, k) {
+            // A known name's possessive ends the run: `Sweden's Saab`, `GM's European units`
+            // (an unknown one may be inside a name: `St. Clare's Hospital`).
+            if strip_possessive(word(k - 1)).len() < word(k - 1).len() {
+                let run = strip_possessive(&text[toks[i].start..toks[k - 1].end]);
+                let last = strip_possessive(word(k - 1));
+                if lx.names.contains_key(run) || lx.names.contains_key(last) || is_acronym(last) || seen.kind(run).is_some() {
+                    break;
+                }
+            }
             if is_capitalised(word(k)) {
                 end = k;
                 k += 1;
@@ -334,7 +355,39 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
         }
         i = next;
     }
+    join_and(lx, text, base, &mut out);
     out
+}
+
+/// Two names joined by `and` that are one: an unknown word before an organisation or title
+/// named by its head word (`Securities and Exchange Commission`, `Food and Agriculture
+/// Organisation`), or an organisation's `of` phrase going on (`National Institute of
+/// Economic and Social Research`).
+fn join_and(lx: &EntityLexicon, text: &str, base: usize, out: &mut Vec<EntityTag>) {
+    let mut i = 1;
+    while i < out.len() {
+        let (a, b) = (&out[i - 1], &out[i]);
+        let at = &text[a.range.start - base..a.range.end - base];
+        let bt = &text[b.range.start - base..b.range.end - base];
+        let headed = bt.rsplit(' ').next().is_some_and(|h| matches!(lx.words.get(h), Some(WordRole::Organization | WordRole::Title)));
+        let kind = if text[a.range.end - base..b.range.start - base] != *" and " || lx.names.contains_key(at) || a.kind == "person" {
+            None
+        } else if matches!(b.kind.as_str(), "organization" | "title") && headed {
+            Some(b.kind.clone())
+        } else if a.kind == "organization" && at.contains(" of ") && b.kind == "other" {
+            Some(a.kind.clone())
+        } else {
+            None
+        };
+        match kind {
+            Some(kind) => {
+                out[i - 1].range.end = out[i].range.end;
+                out[i - 1].kind = kind;
+                out.remove(i);
+            }
+            None => i += 1,
+        }
+    }
 }
 
 /// Whether the period after `w` belongs to a name: an initial (`A.`) or an abbreviation of
@@ -491,6 +544,11 @@ fn classify(
     if let Some(kind) = seen.kind(name) {
         return Some((whole, kind.to_string()));
     }
+    // Names joined by `&` are a business's: `Marsh & McLennan`, `Johnson & Johnson`.
+    if name.contains(" & ") {
+        seen.add(name, "organization");
+        return Some((whole, "organization".into()));
+    }
     // A lower-case role right before the name gives its kind: `telecoms firm Qwest`,
     // `chief executive Bob Lane`.
     if let Some(kind) = preceding_role(lx, text, toks, s, buf) {
@@ -542,6 +600,14 @@ fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize,
     // A plural's possessive (`Investors' shares`) reads as `'s`.
     if after.starts_with('\'') && !after.starts_with("'s") {
         after.insert(1, 's');
+    }
+    // A word of time or rank after the possessive does not change what it owns:
+    // `WorldCom's former chief executive`, `Yukos's ex-boss`.
+    for w in ["'s former ", "'s new ", "'s current ", "'s outgoing ", "'s then ", "'s ex-"] {
+        if after.starts_with(w) {
+            after.replace_range(2..w.len(), " ");
+            break;
+        }
     }
     let mut from = start.saturating_sub(48);
     while !text.is_char_boundary(from) {
