@@ -54,7 +54,7 @@ mod with_parquet {
 
     use arrow_array::cast::AsArray;
     use arrow_array::types::{Float64Type, Int64Type};
-    use arrow_array::{Array, RecordBatch};
+    use arrow_array::{Array, RecordBatch, RecordBatchReader};
     use arrow_schema::{DataType, Field, Schema};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     use serde_json::Value;
@@ -215,6 +215,12 @@ mod with_parquet {
         assert!(names.iter().all(|n| !n.starts_with('.')), "no temporary file is left: {names:?}");
         let m: Value = serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
         assert_eq!(m["config"]["format"], "parquet");
+        let f = File::open(out.join("claims.parquet")).unwrap();
+        let meta = ParquetRecordBatchReaderBuilder::try_new(f).unwrap().metadata().clone();
+        let kv: BTreeMap<&str, Option<&str>> =
+            meta.file_metadata().key_value_metadata().unwrap().iter().map(|k| (k.key.as_str(), k.value.as_deref())).collect();
+        assert_eq!(kv.get("claimex.schema_version"), Some(&Some(m["schema_version"].to_string().as_str())));
+        assert_eq!(kv.get("claimex.version"), Some(&m["version"].as_str()));
     }
 
     #[test]

@@ -23,6 +23,7 @@ use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Fields, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
+use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 
 use super::{CsvTable, Tables};
@@ -436,7 +437,10 @@ impl TableWriter {
         let props = WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
             .set_max_row_group_row_count(Some(ROW_GROUP_ROWS))
-            .set_created_by(format!("claimex {} (schema_version {})", env!("CARGO_PKG_VERSION"), crate::record::SCHEMA_VERSION))
+            .set_key_value_metadata(Some(vec![
+                KeyValue::new("claimex.version".into(), env!("CARGO_PKG_VERSION").to_string()),
+                KeyValue::new("claimex.schema_version".into(), crate::record::SCHEMA_VERSION.to_string()),
+            ]))
             .build();
         let w = ArrowWriter::try_new(BufWriter::with_capacity(1 << 17, f), schema(table), Some(props)).map_err(parquet_error(&tmp))?;
         Ok(TableWriter { table, tmp, dest, w, pending: Vec::new(), pending_rows: 0 })
