@@ -200,7 +200,8 @@ fn process(item: Item, rules: &RuleSet, w: Wanted) -> Done {
         // Counted before rendering, which consumes the record.
         let (sentences, quotes, attributions, claims) = (rec.sentences.len(), rec.quotes.len(), rec.attributions.len(), rec.claims.len());
         let hits = rule_hits(&rec);
-        Done { rendered: render_with(rec, w.tables, w.parquet), sentences, quotes, attributions, claims, bytes: doc.text.len(), error: None, rules: hits }
+        let rendered = render_with(rec, w.tables, w.parquet);
+        Done { rendered, sentences, quotes, attributions, claims, bytes: doc.text.len(), error: None, rules: hits }
     }));
     done.unwrap_or_else(|panic| {
         let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());

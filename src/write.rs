@@ -742,8 +742,7 @@ fn replay(jsonl: &Path, len: u64, tables: Tables, parquet: &mut [parquet::TableW
     let (mut line, mut n) = (String::new(), 0);
     while lines.read_line(&mut line).map_err(at(jsonl))? > 0 {
         n += 1;
-        let rec: DocumentRecord =
-            serde_json::from_str(&line).map_err(|e| ResumeError::Damaged(format!("{}:{n}: {e}", jsonl.display())))?;
+        let rec: DocumentRecord = serde_json::from_str(&line).map_err(|e| ResumeError::Damaged(format!("{}:{n}: {e}", jsonl.display())))?;
         if let Some(batches) = render_with(rec, tables, true).parquet {
             for t in parquet.iter_mut() {
                 t.write(&batches)?;

@@ -12,7 +12,6 @@ use std::process::Command;
 use common::Scratch;
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
-const TABLES: [&str; 4] = ["sentences", "quotes", "attributions", "claims"];
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -60,6 +59,8 @@ mod with_parquet {
     use serde_json::Value;
 
     use super::*;
+
+    const TABLES: [&str; 4] = ["sentences", "quotes", "attributions", "claims"];
 
     /// A Parquet table read whole: its schema and batches.
     fn read(path: &Path) -> (Schema, Vec<RecordBatch>) {
@@ -306,7 +307,8 @@ mod with_parquet {
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
         let run = extract(&out, inputs, &["--format", "parquet", "--tables", "claims"]);
         assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
-        let mut names: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+        let mut names: Vec<String> =
+            std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
         names.sort();
         assert_eq!(names, ["claims.csv", "claims.parquet", "documents.jsonl", "manifest.json"]);
         // A run without Parquet removes the earlier run's Parquet tables.

@@ -363,5 +363,10 @@ fn a_killed_parquet_run_resumes_to_the_uninterrupted_output() {
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 
     Fed::start(&dir, &["--threads", "2", "--format", "parquet", "--resume"]).finish(&lines);
-    assert_same_dataset(&reference, &dir, "after a kill", &["attributions.parquet", "claims.parquet", "quotes.parquet", "sentences.parquet"]);
+    assert_same_dataset(
+        &reference,
+        &dir,
+        "after a kill",
+        &["attributions.parquet", "claims.parquet", "quotes.parquet", "sentences.parquet"],
+    );
 }
