@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use crate::ingest::{self, DocError, Input, Item};
 use crate::rules::RuleSet;
-use crate::write::{Output, Rendered, Tables, render};
+use crate::write::{Output, Rendered, Tables, render_with};
 
 /// How a batch runs.
 #[derive(Debug, Clone)]
@@ -168,9 +168,17 @@ struct Done {
     rules: Vec<(String, usize)>,
 }
 
-fn failed(e: &DocError, tables: Tables) -> Done {
+/// Which tables a worker renders rows for: the CSV tables, and whether their Parquet
+/// tables are written too.
+#[derive(Clone, Copy)]
+struct Wanted {
+    tables: Tables,
+    parquet: bool,
+}
+
+fn failed(e: &DocError, w: Wanted) -> Done {
     Done {
-        rendered: render(crate::record::error_record(e), tables),
+        rendered: render_with(crate::record::error_record(e), w.tables, w.parquet),
         sentences: 0,
         quotes: 0,
         attributions: 0,
@@ -181,10 +189,10 @@ fn failed(e: &DocError, tables: Tables) -> Done {
     }
 }
 
-fn process(item: Item, rules: &RuleSet, tables: Tables) -> Done {
+fn process(item: Item, rules: &RuleSet, w: Wanted) -> Done {
     let doc = match item {
         Ok(doc) => doc,
-        Err(e) => return failed(&e, tables),
+        Err(e) => return failed(&e, w),
     };
     // A panic is a bug in claimex; it costs the one document, not the run.
     let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -192,7 +200,8 @@ fn process(item: Item, rules: &RuleSet, tables: Tables) -> Done {
         // Counted before rendering, which consumes the record.
         let (sentences, quotes, attributions, claims) = (rec.sentences.len(), rec.quotes.len(), rec.attributions.len(), rec.claims.len());
         let hits = rule_hits(&rec);
-        Done { rendered: render(rec, tables), sentences, quotes, attributions, claims, bytes: doc.text.len(), error: None, rules: hits }
+        let rendered = render_with(rec, w.tables, w.parquet);
+        Done { rendered, sentences, quotes, attributions, claims, bytes: doc.text.len(), error: None, rules: hits }
     }));
     done.unwrap_or_else(|panic| {
         let what = panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
@@ -202,7 +211,7 @@ fn process(item: Item, rules: &RuleSet, tables: Tables) -> Done {
             line: None,
             message: format!("internal error (please report): {}", what.unwrap_or_else(|| "panic".into())),
         };
-        failed(&e, tables)
+        failed(&e, w)
     })
 }
 
@@ -240,7 +249,7 @@ pub fn run_resumable(
     } else {
         None
     };
-    let tables = out.tables();
+    let wanted = Wanted { tables: out.tables(), parquet: out.parquet() };
     let (skip, mut summary) = match resume {
         Some(r) => (r.documents, r.summary),
         None => (0, Summary::default()),
@@ -269,7 +278,7 @@ pub fn run_resumable(
     match &pool {
         None => {
             while let Some(chunk) = st.next_chunk(&rx)? {
-                let done = chunk.items.into_iter().map(|(i, it)| (i, process(it, rules, tables))).collect();
+                let done = chunk.items.into_iter().map(|(i, it)| (i, process(it, rules, wanted))).collect();
                 st.write(done, chunk.finished)?;
             }
         }
@@ -297,7 +306,7 @@ pub fn run_resumable(
                         let (tx, done) = sync_channel(1);
                         let items = chunk.items;
                         scope.spawn(move |_| {
-                            let out: Vec<(usize, Done)> = items.into_par_iter().map(|(i, it)| (i, process(it, rules, tables))).collect();
+                            let out: Vec<(usize, Done)> = items.into_par_iter().map(|(i, it)| (i, process(it, rules, wanted))).collect();
                             let _ = tx.send(out);
                         });
                         pending.push_back(Pending { done, finished: chunk.finished });

@@ -39,7 +39,7 @@ struct Cli {
 enum Command {
     /// Extract the dataset (documents.jsonl, CSV tables, manifest.json) from inputs.
     #[command(
-        after_help = "Examples:\n  claimex extract corpus/ notes.md -o output/ --threads 2\n  claimex extract corpus/ -o output/ --tables claims,attributions\n\n\
+        after_help = "Examples:\n  claimex extract corpus/ notes.md -o output/ --threads 2\n  claimex extract corpus/ -o output/ --tables claims,attributions\n  claimex extract corpus/ -o output/ --format parquet\n\n\
 Exit codes: 0 success, 2 usage, 65 some documents failed (the rest were written),\n66 input missing, 74 I/O error, 78 bad rules.\n\nEvery output field and column: docs/spec.md."
     )]
     Extract(ExtractArgs),
@@ -139,6 +139,19 @@ enum OutFormat {
     All,
     /// documents.jsonl only (with `-o -`: to stdout, nothing else there).
     Jsonl,
+    /// As `all`, with a Parquet file (typed columns) beside each CSV table.
+    Parquet,
+}
+
+impl OutFormat {
+    /// Its name, as the manifest gives it.
+    fn name(self) -> &'static str {
+        match self {
+            OutFormat::All => "all",
+            OutFormat::Jsonl => "jsonl",
+            OutFormat::Parquet => "parquet",
+        }
+    }
 }
 
 #[derive(Args)]
@@ -152,7 +165,8 @@ struct ExtractArgs {
     #[arg(long, value_enum, default_value = "all")]
     format: OutFormat,
     /// The CSV tables to write, comma-separated: sentences, quotes, attributions, claims, or
-    /// all or none [default: all]. documents.jsonl and manifest.json are always written.
+    /// all or none [default: all]. documents.jsonl and manifest.json are always written;
+    /// with --format parquet, each table chosen also as <table>.parquet.
     #[arg(long, value_name = "LIST")]
     tables: Option<Tables>,
     /// CSV for Excel: a BOM and CRLF line ends.
@@ -239,6 +253,10 @@ fn extract(a: ExtractArgs) -> ExitCode {
         eprintln!("error: --resume needs an output directory; a stream on stdout cannot be resumed");
         return ExitCode::from(2);
     }
+    if a.format == OutFormat::Parquet && !claimex::write::PARQUET_BUILT {
+        eprintln!("error: --format parquet: {}", claimex::write::PARQUET_MISSING);
+        return ExitCode::from(2);
+    }
     if a.format == OutFormat::Jsonl && a.tables.is_some_and(|t| t != Tables::NONE) {
         eprintln!("error: --format jsonl writes no CSV tables; drop --tables, or use --format all");
         return ExitCode::from(2);
@@ -247,6 +265,7 @@ fn extract(a: ExtractArgs) -> ExitCode {
         (true, _) => Layout::JsonlStdout,
         (false, OutFormat::Jsonl) => Layout::Dataset(Tables::NONE),
         (false, OutFormat::All) => Layout::Dataset(a.tables.unwrap_or(Tables::ALL)),
+        (false, OutFormat::Parquet) => Layout::Parquet(a.tables.unwrap_or(Tables::ALL)),
     };
     let cfg = batch::Config {
         threads: threads(a.input.threads),
@@ -401,7 +420,7 @@ fn fingerprint(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, tables: Ta
     serde_json::json!({
         "version": env!("CARGO_PKG_VERSION"),
         "rules": rules.hash,
-        "format": if a.format == OutFormat::All { "all" } else { "jsonl" },
+        "format": a.format.name(),
         "excel": a.excel,
         "tables": tables.names(),
         "input_format": cfg.ingest.format.map(|f| format!("{f:?}")),
@@ -420,7 +439,7 @@ fn manifest(rules: &RuleSet, cfg: &batch::Config, a: &ExtractArgs, tables: Table
         "config": {
             "threads": cfg.threads,
             "chunk_docs": cfg.chunk_docs,
-            "format": if a.format == OutFormat::All { "all" } else { "jsonl" },
+            "format": a.format.name(),
             "excel": a.excel,
             "id_field": cfg.ingest.id_field, "text_field": cfg.ingest.text_field,
             "id_column": cfg.ingest.id_column, "text_column": cfg.ingest.text_column,

@@ -1,5 +1,5 @@
-//! Stage 6, writers: `documents.jsonl`, the CSV tables chosen and `manifest.json`
-//! (docs/spec.md §3–6).
+//! Stage 6, writers: `documents.jsonl`, the CSV tables chosen, with `--format parquet` a
+//! Parquet table beside each ([`parquet`]), and `manifest.json` (docs/spec.md §3–6).
 //!
 //! Each document is rendered to bytes on the worker that extracted it ([`Rendered`]), so
 //! the single writer only appends bytes in input order: output is byte-identical whatever
@@ -11,6 +11,19 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use crate::record::DocumentRecord;
+
+#[cfg(feature = "parquet")]
+pub mod parquet;
+#[cfg(not(feature = "parquet"))]
+#[path = "write/parquet_off.rs"]
+pub mod parquet;
+
+/// Whether this build writes Parquet (the `parquet` cargo feature, on by default).
+pub const PARQUET_BUILT: bool = cfg!(feature = "parquet");
+
+/// What `--format parquet` says in a build without the `parquet` feature.
+pub const PARQUET_MISSING: &str = "this claimex was built without Parquet support (the `parquet` cargo feature, \
+     left out by --no-default-features); build it with default features to write Parquet: cargo build --release";
 
 /// Column order of `sentences.csv`.
 pub const SENTENCE_COLUMNS: &[&str] = &["doc_id", "sentence_id", "block", "paragraph", "start", "end", "text"];
@@ -188,6 +201,8 @@ pub struct Rendered {
     pub attributions: Vec<u8>,
     /// `claims.csv` rows.
     pub claims: Vec<u8>,
+    /// The same rows as Arrow batches, for the Parquet tables (`--format parquet`).
+    pub parquet: Option<parquet::Batches>,
 }
 
 /// One CSV row appended to a table's bytes, quoted as the `csv` crate quotes by default
@@ -300,6 +315,12 @@ impl<'a> Row<'a> {
 /// its CSV row, then is freed, so a large document's record shrinks as its output grows
 /// instead of being held whole beside it.
 pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
+    render_with(r, tables, false)
+}
+
+/// [`render`], with the rows of the Parquet tables too when `parquet` (and this build has
+/// the `parquet` feature).
+pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered {
     let DocumentRecord { schema_version, doc_id, source, metadata, metadata_rules, sentences, quotes, attributions, claims, errors } = r;
     let mut out = Rendered { jsonl: Vec::with_capacity(4096), ..Default::default() };
     let j = &mut out.jsonl;
@@ -317,13 +338,20 @@ pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
     let want = |t| tables.contains(t);
     let (csv_s, csv_q, csv_a, csv_c) =
         (want(CsvTable::Sentences), want(CsvTable::Quotes), want(CsvTable::Attributions), want(CsvTable::Claims));
+    let mut pq = if parquet { parquet::builders(tables) } else { None };
     items(j, "sentences", sentences, |s| {
+        if let Some(p) = &mut pq {
+            p.sentence(d, s);
+        }
         if csv_s {
             let mut w = Row::new(rows_s);
             w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
         }
     });
     items(j, "quotes", quotes, |q| {
+        if let Some(p) = &mut pq {
+            p.quote(d, q);
+        }
         if csv_q {
             let mut w = Row::new(rows_q);
             w.field(d).field(&q.id).strings(&q.sentence_ids, &mut scratch).int(q.start).int(q.end).field(&q.kind).field(&q.text);
@@ -331,6 +359,9 @@ pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
         }
     });
     items(j, "attributions", attributions, |a| {
+        if let Some(p) = &mut pq {
+            p.attribution(d, a);
+        }
         if csv_a {
             let mut w = Row::new(rows_a);
             w.field(d).field(&a.id).field(&a.sentence_id);
@@ -345,6 +376,9 @@ pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
         }
     });
     items(j, "claims", claims, |c| {
+        if let Some(p) = &mut pq {
+            p.claim(d, c);
+        }
         if csv_c {
             let mut w = Row::new(rows_c);
             w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
@@ -355,6 +389,7 @@ pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
     });
     member(j, "errors", &errors);
     j.extend_from_slice(b"}\n");
+    out.parquet = pq.map(parquet::Builders::finish);
     out
 }
 
@@ -387,6 +422,8 @@ pub enum Layout {
     /// `documents.jsonl` and the chosen CSV tables into a directory (`--format jsonl`
     /// chooses none); the manifest follows.
     Dataset(Tables),
+    /// As `Dataset`, with a Parquet file beside each chosen CSV table (`--format parquet`).
+    Parquet(Tables),
     /// `documents.jsonl` lines only, to stdout (the scale-out filter).
     JsonlStdout,
 }
@@ -395,9 +432,14 @@ impl Layout {
     /// The CSV tables written: none on stdout.
     pub fn tables(self) -> Tables {
         match self {
-            Layout::Dataset(t) => t,
+            Layout::Dataset(t) | Layout::Parquet(t) => t,
             Layout::JsonlStdout => Tables::NONE,
         }
+    }
+
+    /// Whether a Parquet table is written beside each CSV table.
+    pub fn parquet(self) -> bool {
+        matches!(self, Layout::Parquet(_))
     }
 }
 
@@ -501,6 +543,8 @@ pub struct Output {
     jsonl: Option<OutFile>,
     /// The chosen CSV tables, in their fixed order.
     csv: Vec<(CsvTable, OutFile)>,
+    /// Their Parquet tables, with `--format parquet`.
+    parquet: Vec<parquet::TableWriter>,
     fingerprint: serde_json::Value,
 }
 
@@ -516,6 +560,7 @@ impl Output {
                 stdout: Some(BufWriter::with_capacity(1 << 17, io::stdout())),
                 jsonl: None,
                 csv: Vec::new(),
+                parquet: Vec::new(),
                 fingerprint: serde_json::Value::Null,
             });
         }
@@ -528,7 +573,9 @@ impl Output {
         for t in layout.tables().iter() {
             csv.push((t, OutFile::create(dir, t.file(), Some(t.columns()), excel)?));
         }
-        Ok(Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, fingerprint: serde_json::Value::Null })
+        let parquet = open_parquet(dir, layout)?;
+        let fingerprint = serde_json::Value::Null;
+        Ok(Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, parquet, fingerprint })
     }
 
     /// Continue the unfinished run in `dir`: its checkpoint must carry `fingerprint`. The
@@ -554,10 +601,16 @@ impl Output {
             let len = *cp.files.get(name).ok_or_else(|| ResumeError::Damaged(format!("the checkpoint has no length for {name}")))?;
             OutFile::reopen(dir, name, len)
         };
-        let jsonl = Some(reopen("documents.jsonl")?);
+        let jsonl = reopen("documents.jsonl")?;
         let csv = layout.tables().iter().map(|t| Ok((t, reopen(t.file())?))).collect::<Result<_, ResumeError>>()?;
-        let out = Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, fingerprint: fingerprint.clone() };
-        Ok(Some((out, cp)))
+        // A Parquet file cannot be cut back and appended to: it is written again from the
+        // records the checkpoint counts.
+        let mut parquet = open_parquet(dir, layout)?;
+        if !parquet.is_empty() {
+            replay(&jsonl.tmp, jsonl.len, layout.tables(), &mut parquet)?;
+        }
+        let (dir, fingerprint) = (Some(dir.to_path_buf()), fingerprint.clone());
+        Ok(Some((Output { layout, excel, dir, stdout: None, jsonl: Some(jsonl), csv, parquet, fingerprint }, cp)))
     }
 
     /// Set what checkpoints say the run is over (see [`Output::resume`]).
@@ -569,6 +622,11 @@ impl Output {
     /// The CSV tables whose rows are wanted.
     pub fn tables(&self) -> Tables {
         self.layout.tables()
+    }
+
+    /// Whether their rows are wanted as Arrow batches too, for the Parquet tables.
+    pub fn parquet(&self) -> bool {
+        !self.parquet.is_empty()
     }
 
     /// Append one document's output.
@@ -590,6 +648,11 @@ impl Output {
                 t.put(&crlf(rows))?;
             } else {
                 t.put(rows)?;
+            }
+        }
+        if let Some(batches) = &r.parquet {
+            for t in &mut self.parquet {
+                t.write(batches)?;
             }
         }
         Ok(())
@@ -634,22 +697,60 @@ impl Output {
             return w.flush().map_err(at(Path::new("stdout")));
         }
         let dir = self.dir.expect("file output has a directory");
-        let mut files: Vec<OutFile> = self.jsonl.into_iter().chain(self.csv.into_iter().map(|(_, t)| t)).collect();
-        for t in &mut files {
+        let mut moves = Vec::new();
+        for mut t in self.jsonl.into_iter().chain(self.csv.into_iter().map(|(_, t)| t)) {
             t.sync()?;
+            moves.push((t.tmp, t.dest));
+        }
+        for t in self.parquet {
+            moves.push(t.close()?);
         }
         remove_if_present(&dir.join(CHECKPOINT))?;
         remove_if_present(&dir.join("manifest.json"))?;
-        for t in &files {
-            std::fs::rename(&t.tmp, &t.dest).map_err(at(&t.dest))?;
+        for (tmp, dest) in &moves {
+            std::fs::rename(tmp, dest).map_err(at(dest))?;
         }
-        // CSV tables of an earlier run would sit beside a manifest that does not list them.
+        // Tables of an earlier run would sit beside a manifest that does not list them.
         let chosen = self.layout.tables();
-        for t in CsvTable::ALL.into_iter().filter(|&t| !chosen.contains(t)) {
-            remove_if_present(&dir.join(t.file()))?;
+        for t in CsvTable::ALL {
+            if !chosen.contains(t) {
+                remove_if_present(&dir.join(t.file()))?;
+            }
+            if !(chosen.contains(t) && self.layout.parquet()) {
+                remove_if_present(&dir.join(format!("{}.parquet", t.name())))?;
+            }
         }
         Ok(())
     }
+}
+
+/// The Parquet tables of `layout`, opened under temporary names in `dir` (none unless
+/// `--format parquet`).
+fn open_parquet(dir: &Path, layout: Layout) -> io::Result<Vec<parquet::TableWriter>> {
+    if !layout.parquet() {
+        return Ok(Vec::new());
+    }
+    layout.tables().iter().map(|t| parquet::TableWriter::create(dir, t)).collect()
+}
+
+/// Write the Parquet tables of an interrupted run again, from the first `len` bytes of its
+/// partial `documents.jsonl` (whole records, as the checkpoint counts them).
+fn replay(jsonl: &Path, len: u64, tables: Tables, parquet: &mut [parquet::TableWriter]) -> Result<(), ResumeError> {
+    use std::io::{BufRead, Read};
+    let f = File::open(jsonl).map_err(at(jsonl))?;
+    let mut lines = io::BufReader::new(f.take(len));
+    let (mut line, mut n) = (String::new(), 0);
+    while lines.read_line(&mut line).map_err(at(jsonl))? > 0 {
+        n += 1;
+        let rec: DocumentRecord = serde_json::from_str(&line).map_err(|e| ResumeError::Damaged(format!("{}:{n}: {e}", jsonl.display())))?;
+        if let Some(batches) = render_with(rec, tables, true).parquet {
+            for t in parquet.iter_mut() {
+                t.write(&batches)?;
+            }
+        }
+        line.clear();
+    }
+    Ok(())
 }
 
 fn remove_if_present(path: &Path) -> io::Result<()> {
