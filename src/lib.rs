@@ -11,7 +11,8 @@
 //! 4. [`tag`] — quotations, attributions and claims.
 //! 5. [`record`] — the output schema: stable ids, deterministic order, code-point offsets
 //!    into the original text.
-//! 6. [`write`] — `documents.jsonl`, CSV tables and the manifest.
+//! 6. [`write`] — `documents.jsonl`, CSV tables (and Parquet tables, [`write::parquet`]) and
+//!    the manifest.
 //! 7. [`batch`] — the streaming, ordered, parallel driver; the only place with threads.
 //!
 //! Everything language-specific comes from the compiled [`rules::RuleSet`].
