@@ -369,6 +369,11 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
             && let Some(e) = classify(lx, seen, text, &toks, s, end, initial(s), &mut buf)
         {
             remember_acronym(seen, text, &toks, end, &e.1);
+            // A role after the name is in its span (`Israel secretary of State`): the next
+            // run starts after it.
+            while next < toks.len() && toks[next].start < e.0.end {
+                next += 1;
+            }
             out.push(EntityTag { range: base + e.0.start..base + e.0.end, kind: e.1 });
         }
         i = next;
@@ -388,7 +393,11 @@ fn join_and(lx: &EntityLexicon, text: &str, base: usize, out: &mut Vec<EntityTag
         let at = &text[a.range.start - base..a.range.end - base];
         let bt = &text[b.range.start - base..b.range.end - base];
         let headed = bt.rsplit(' ').next().is_some_and(|h| matches!(lx.words.get(h), Some(WordRole::Organization | WordRole::Title)));
-        let kind = if text[a.range.end - base..b.range.start - base] != *" and " || lx.names.contains_key(at) || a.kind == "person" {
+        let kind = if a.range.end > b.range.start
+            || text[a.range.end - base..b.range.start - base] != *" and "
+            || lx.names.contains_key(at)
+            || a.kind == "person"
+        {
             None
         } else if matches!(b.kind.as_str(), "organization" | "title") && headed {
             Some(b.kind.clone())
@@ -540,7 +549,12 @@ fn classify(
                 // A business's own name before its head word names it alone later:
                 // `Mittal Steel` … `Mittal`.
                 let short = word(s);
-                if h == e && e == s + 1 && !lx.names.contains_key(short) && !lx.given_names.contains(short) && !lx.words.contains_key(short)
+                if h == e
+                    && e == s + 1
+                    && short == &text[toks[s].clone()]
+                    && !lx.names.contains_key(short)
+                    && !lx.given_names.contains(short)
+                    && !lx.words.contains_key(short)
                 {
                     seen.add(short, "organization");
                 }
@@ -797,7 +811,10 @@ mod tests {
             ents("Later, the Securities and Exchange Commission ruled."),
             pairs(&[("Securities and Exchange Commission", "organization")])
         );
-        assert_eq!(ents("Later, US Treasury Secretary John Snow spoke."), pairs(&[("US Treasury", "organization"), ("John Snow", "person")]));
+        assert_eq!(
+            ents("Later, US Treasury Secretary John Snow spoke."),
+            pairs(&[("US Treasury", "organization"), ("John Snow", "person")])
+        );
         assert_eq!(ents("Mr Chidambaram spoke."), pairs(&[("Chidambaram", "person")]));
         assert_eq!(ents("Later, General Motors said so."), pairs(&[("General Motors", "organization")]));
         assert_eq!(ents("The London-based group grew."), pairs(&[("London", "place")]));
