@@ -324,7 +324,8 @@ impl EntityLexicon {
             let text = src("entity_contexts");
             errors.extend(lx.check_fields(&text, 1, Some(&["person", "organization", "place", "country"])));
             for e in &lx.entries {
-                let Some((before, after)) = e.text.split_once('_').filter(|(b, a)| !a.contains('_') && (b.is_empty() != a.is_empty())) else {
+                let Some((before, after)) = e.text.split_once('_').filter(|(b, a)| !a.contains('_') && (b.is_empty() != a.is_empty()))
+                else {
                     errors.push(RuleError::at(
                         &lx.path,
                         &text,

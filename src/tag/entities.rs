@@ -19,10 +19,20 @@
 //! - a run whose head (its last word, or the word before its first connector) is an
 //!   `organization`, `place` or `title` word of `entity_words.txt` takes that kind
 //!   (`Asian Development Bank`, `South China Sea`, `University of Tokyo`, `Monroe Doctrine`);
-//! - a name seen earlier in the document keeps its kind: any word of a person's name (after
-//!   a title, as an attribution's person source, or opening with a given name of
-//!   `given_names.txt`) is that person (`Xi`, `Obama`), and an acronym in parentheses after
-//!   a name is of the name's kind (`Asian Infrastructure Investment Bank (AIIB)`);
+//! - a name the document shows anywhere keeps its kind (the document is read once to learn
+//!   them, [`Seen::learn`], then again): any word of a person's name (after a title, as an
+//!   attribution's person source opening with a given name, or opening with a given name of
+//!   `given_names.txt`) is that person (`Xi`, `Obama`), an acronym in parentheses after a
+//!   name is of the name's kind (`Asian Infrastructure Investment Bank (AIIB)`), and a
+//!   business's own name before its head word names it alone (`Mittal Steel` … `Mittal`);
+//! - the words right before or after a name give its kind (`entity_contexts.txt`: `shares
+//!   in _`, `_'s chief executive`, `_, who`, `based in _`), remembered for the document;
+//! - a known name's possessive ends a run (`Sweden's Saab`), names joined by `&` are a
+//!   business's (`Marsh & McLennan`), `and` continues an organisation's name before its
+//!   head word (`Securities and Exchange Commission`), and a title inside a run opens a
+//!   person's name (`US Treasury Secretary John Snow`);
+//! - a line that opens with a name in capitals is a speaker's label (`HALE:`, a person) or
+//!   a dateline's place (`HALDEN, March 4`);
 //! - a run of two or more words opening with a given name is a person (`Tomas Lind`);
 //! - `stop` words, months, and the usual sentence openers at the start of a sentence are
 //!   not names; a lone capitalised first word is a name only if a lexicon knows it;
@@ -32,8 +42,8 @@ use std::ops::Range;
 
 use crate::Analysis;
 use crate::rules::claim_lexicons::{EntityLexicon, WordRole};
-use crate::segment::Sentence;
 use crate::rules::word_hash::WordMap;
+use crate::segment::Sentence;
 use crate::tag::{AttributionTag, EntityTag};
 
 /// The names the document has shown, with their kinds, carried from sentence to sentence.
@@ -323,15 +333,23 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
             end -= 1;
         }
         // A title or role inside the run opens a person's name: `US Treasury Secretary John
-        // Snow`; what comes before it is an entity of its own if a lexicon knows it (`US`).
-        if let Some(k) = (s + 1..end).find(|&k| {
-            is_capitalised(word(k)) && title_words(lx, text, &toks, k, end, &mut buf).is_some_and(|n| k + n <= end)
-        }) {
-            let before = &text[toks[s].start..toks[k - 1].end];
-            if let Some((kind, _)) = lx.names.get(before) {
-                out.push(EntityTag { range: base + toks[s].start..base + toks[k - 1].end, kind: kind.clone() });
+        // Snow`; what comes before it is a name of its own (`US Treasury`).
+        if let Some(k) =
+            (s + 1..end).find(|&k| is_capitalised(word(k)) && title_words(lx, text, &toks, k, end, &mut buf).is_some_and(|n| k + n <= end))
+        {
+            if let Some((r, kind)) = classify(lx, seen, text, &toks, s, k - 1, initial(s), &mut buf) {
+                out.push(EntityTag { range: base + r.start..base + r.end, kind });
             }
             s = k;
+        }
+        // A heading in title case (`Northfield Water Board Announces Spring Maintenance
+        // Programme`): a name ends at its first organisation head word, when three or more
+        // capitalised words follow it.
+        if s + 4 <= end
+            && (s..=end).all(|k| is_capitalised(word(k)))
+            && let Some(h) = (s + 1..end - 2).find(|&h| lx.words.get(word(h)) == Some(&WordRole::Organization))
+        {
+            end = h;
         }
         // After a title, a person's name ends before a connector: `Dr. Mensah` `of` `St. Clare's`.
         // The title's own connectors stay in it: `Secretary of State George Shultz`.
@@ -351,6 +369,11 @@ pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec
             && let Some(e) = classify(lx, seen, text, &toks, s, end, initial(s), &mut buf)
         {
             remember_acronym(seen, text, &toks, end, &e.1);
+            // A role after the name is in its span (`Israel secretary of State`): the next
+            // run starts after it.
+            while next < toks.len() && toks[next].start < e.0.end {
+                next += 1;
+            }
             out.push(EntityTag { range: base + e.0.start..base + e.0.end, kind: e.1 });
         }
         i = next;
@@ -370,7 +393,11 @@ fn join_and(lx: &EntityLexicon, text: &str, base: usize, out: &mut Vec<EntityTag
         let at = &text[a.range.start - base..a.range.end - base];
         let bt = &text[b.range.start - base..b.range.end - base];
         let headed = bt.rsplit(' ').next().is_some_and(|h| matches!(lx.words.get(h), Some(WordRole::Organization | WordRole::Title)));
-        let kind = if text[a.range.end - base..b.range.start - base] != *" and " || lx.names.contains_key(at) || a.kind == "person" {
+        let kind = if a.range.end > b.range.start
+            || text[a.range.end - base..b.range.start - base] != *" and "
+            || lx.names.contains_key(at)
+            || a.kind == "person"
+        {
             None
         } else if matches!(b.kind.as_str(), "organization" | "title") && headed {
             Some(b.kind.clone())
@@ -522,7 +549,13 @@ fn classify(
                 // A business's own name before its head word names it alone later:
                 // `Mittal Steel` … `Mittal`.
                 let short = word(s);
-                if h == e && e == s + 1 && !lx.names.contains_key(short) && !lx.given_names.contains(short) && !lx.words.contains_key(short) {
+                if h == e
+                    && e == s + 1
+                    && short == &text[toks[s].clone()]
+                    && !lx.names.contains_key(short)
+                    && !lx.given_names.contains(short)
+                    && !lx.words.contains_key(short)
+                {
                     seen.add(short, "organization");
                 }
                 return Some((whole, "organization".into()));
@@ -558,6 +591,22 @@ fn classify(
             seen.add(name, &kind);
         }
         return Some((whole, kind));
+    }
+    // A line that opens with a name in capitals: a speaker's label (`HALE:`, but not a bare
+    // role: `MODERATOR:`) or a dateline's place (`HALDEN, March 4`).
+    if first && !name.chars().any(char::is_lowercase) {
+        let after = &text[whole.end..];
+        if s == e && after.starts_with(':') && !lx.words.contains_key(name) {
+            if lx.roles.contains_key(lower_into(buf, name, false)) {
+                return None;
+            }
+            seen.add_person(name);
+            return Some((whole, "person".into()));
+        }
+        let next_word = after.strip_prefix(", ").and_then(|a| a.split(|c: char| !c.is_alphanumeric()).next()).unwrap_or("");
+        if lx.words.get(next_word) == Some(&WordRole::Stop) && is_capitalised(next_word) {
+            return Some((whole, "place".into()));
+        }
     }
     // The words around the name: `shares in Yukos`, `Yukos's chief executive`.
     let lone_first = s == e && first && !is_acronym(name);
@@ -615,7 +664,8 @@ fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize,
     }
     let before = text[from..start].to_lowercase();
     let before = before.trim_end();
-    let bare = ["the", "a", "an"].iter().find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace))).map(str::trim_end);
+    let bare =
+        ["the", "a", "an"].iter().find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace))).map(str::trim_end);
     let word_end = |rest: &str| !rest.starts_with(char::is_alphanumeric);
     let word_start = |head: &str| !head.ends_with(char::is_alphanumeric);
     lx.contexts
@@ -740,6 +790,52 @@ mod tests {
             run(&mut seen, "Akio Watanabe chaired it; later Watanabe left the Pan Ocean Fund (POF)."),
             pairs(&[("Akio Watanabe", "person"), ("Watanabe", "person"), ("Pan Ocean Fund", "organization"), ("POF", "organization")])
         );
+    }
+
+    #[test]
+    fn contexts_give_kinds() {
+        assert_eq!(ents("Investors bought shares in Qorvex on Monday."), pairs(&[("Qorvex", "organization")]));
+        assert_eq!(ents("Later, Qorvex's former chief executive quit."), pairs(&[("Qorvex", "organization")]));
+        assert_eq!(ents("Qorvex's shares fell."), pairs(&[("Qorvex", "organization")]));
+        // A lone first word takes a kind only from a possessive context.
+        assert_eq!(ents("Oil shares fell."), pairs(&[]));
+        assert_eq!(ents("They met Tarvo, who had left."), pairs(&[("Tarvo", "person")]));
+        assert_eq!(ents("The firm is based in Kestrow."), pairs(&[("Kestrow", "place")]));
+    }
+
+    #[test]
+    fn possessives_ampersands_and_titles_inside_runs() {
+        assert_eq!(ents("They visited Sweden's Saab factory."), pairs(&[("Sweden", "country"), ("Saab", "organization")]));
+        assert_eq!(ents("Later, Marsh & McLennan grew."), pairs(&[("Marsh & McLennan", "organization")]));
+        assert_eq!(
+            ents("Later, the Securities and Exchange Commission ruled."),
+            pairs(&[("Securities and Exchange Commission", "organization")])
+        );
+        assert_eq!(
+            ents("Later, US Treasury Secretary John Snow spoke."),
+            pairs(&[("US Treasury", "organization"), ("John Snow", "person")])
+        );
+        assert_eq!(ents("Mr Chidambaram spoke."), pairs(&[("Chidambaram", "person")]));
+        assert_eq!(ents("Later, General Motors said so."), pairs(&[("General Motors", "organization")]));
+        assert_eq!(ents("The London-based group grew."), pairs(&[("London", "place")]));
+        assert_eq!(ents("Secretary of State George Shultz spoke."), pairs(&[("George Shultz", "person")]));
+        assert_eq!(ents("HALE: We will cut taxes."), pairs(&[("HALE", "person")]));
+        assert_eq!(ents("MODERATOR: Next question."), pairs(&[]));
+    }
+
+    #[test]
+    fn learning_reaches_earlier_mentions() {
+        let rules = RuleSet::builtin();
+        let lx = &rules.claims.entities;
+        let text = ["Later, Vantorra shares rose.", "It said Vantorra Motors would grow.", "Critics said Vantorra erred."];
+        let mut seen = Seen::default();
+        seen.learn(lx, text);
+        let got: Vec<(String, String)> =
+            find(lx, &mut seen, text[0], 0).into_iter().map(|e| (text[0][e.range].to_string(), e.kind)).collect();
+        assert_eq!(got, pairs(&[("Vantorra", "organization")]));
+        let got: Vec<(String, String)> =
+            find(lx, &mut seen, text[2], 0).into_iter().map(|e| (text[2][e.range].to_string(), e.kind)).collect();
+        assert_eq!(got, pairs(&[("Vantorra", "organization")]));
     }
 
     #[test]
