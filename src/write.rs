@@ -338,7 +338,8 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
     let want = |t| tables.contains(t);
     let (csv_s, csv_q, csv_a, csv_c) =
         (want(CsvTable::Sentences), want(CsvTable::Quotes), want(CsvTable::Attributions), want(CsvTable::Claims));
-    let mut pq = if parquet { parquet::builders(tables) } else { None };
+    let rows = [sentences.len(), quotes.len(), attributions.len(), claims.len()];
+    let mut pq = if parquet { parquet::builders(tables, rows) } else { None };
     items(j, "sentences", sentences, |s| {
         if let Some(p) = &mut pq {
             p.sentence(d, s);

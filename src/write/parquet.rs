@@ -173,23 +173,28 @@ enum Column {
 }
 
 impl Column {
-    fn new(kind: Kind) -> Column {
+    /// A builder for `rows` rows. Sized to them: a builder's default capacity (1024 values)
+    /// is kept by the array it builds, and a document's batches would hold about 0.5 MB each.
+    fn new(kind: Kind, rows: usize) -> Column {
         match kind {
-            Text | OptText => Column::Text(StringBuilder::new()),
-            Int | OptInt => Column::Int(Int64Builder::new()),
-            Float => Column::Float(Float64Builder::new()),
-            Bool => Column::Bool(BooleanBuilder::new()),
-            Texts => Column::Texts(ListBuilder::new(StringBuilder::new()).with_field(item(DataType::Utf8))),
+            Text | OptText => Column::Text(StringBuilder::with_capacity(rows, 0)),
+            Int | OptInt => Column::Int(Int64Builder::with_capacity(rows)),
+            Float => Column::Float(Float64Builder::with_capacity(rows)),
+            Bool => Column::Bool(BooleanBuilder::with_capacity(rows)),
+            Texts => {
+                let items = StringBuilder::with_capacity(rows, 0);
+                Column::Texts(ListBuilder::with_capacity(items, rows).with_field(item(DataType::Utf8)))
+            }
             Entities => {
                 let fields = entity_fields();
                 let values: Vec<Box<dyn ArrayBuilder>> = vec![
-                    Box::new(Int64Builder::new()),
-                    Box::new(Int64Builder::new()),
-                    Box::new(StringBuilder::new()),
-                    Box::new(StringBuilder::new()),
+                    Box::new(Int64Builder::with_capacity(rows)),
+                    Box::new(Int64Builder::with_capacity(rows)),
+                    Box::new(StringBuilder::with_capacity(rows, 0)),
+                    Box::new(StringBuilder::with_capacity(rows, 0)),
                 ];
                 let entities = StructBuilder::new(fields.clone(), values);
-                Column::Entities(ListBuilder::new(entities).with_field(item(DataType::Struct(fields))))
+                Column::Entities(ListBuilder::with_capacity(entities, rows).with_field(item(DataType::Struct(fields))))
             }
         }
     }
@@ -214,8 +219,8 @@ struct Table {
 }
 
 impl Table {
-    fn new(table: CsvTable) -> Table {
-        Table { table, columns: columns(table).iter().map(|&(_, k)| Column::new(k)).collect(), rows: 0 }
+    fn new(table: CsvTable, rows: usize) -> Table {
+        Table { table, columns: columns(table).iter().map(|&(_, k)| Column::new(k, rows)).collect(), rows: 0 }
     }
 
     fn row(&mut self) -> Row<'_> {
@@ -337,9 +342,10 @@ pub struct Builders {
     tables: [Option<Table>; 4],
 }
 
-/// Builders for the chosen tables. (`None` only in a build without the `parquet` feature.)
-pub fn builders(tables: Tables) -> Option<Builders> {
-    Some(Builders { tables: CsvTable::ALL.map(|t| tables.contains(t).then(|| Table::new(t))) })
+/// Builders for the chosen tables, given how many rows each table gets (in the order of
+/// [`CsvTable::ALL`]). (`None` only in a build without the `parquet` feature.)
+pub fn builders(tables: Tables, rows: [usize; 4]) -> Option<Builders> {
+    Some(Builders { tables: CsvTable::ALL.map(|t| tables.contains(t).then(|| Table::new(t, rows[t as usize]))) })
 }
 
 impl Builders {
@@ -500,7 +506,7 @@ mod tests {
 
     #[test]
     fn a_value_of_the_wrong_type_is_caught() {
-        let mut t = Table::new(CsvTable::Sentences);
+        let mut t = Table::new(CsvTable::Sentences, 1);
         let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             t.row().text("d").text("s0").int(3);
         }));

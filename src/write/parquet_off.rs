@@ -12,7 +12,7 @@ use crate::record::{AttributionRecord, ClaimRecord, QuoteRecord, SentenceRecord}
 pub enum Builders {}
 
 /// Builders for the chosen tables: `None`, this build has no Parquet writer.
-pub fn builders(_: Tables) -> Option<Builders> {
+pub fn builders(_: Tables, _: [usize; 4]) -> Option<Builders> {
     None
 }
 
