@@ -8,13 +8,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use claimex::ingest::{self, Document, Input, Item, Options};
 use claimex::invariants::{check_analysis, check_record};
 use claimex::rules::RuleSet;
-use common::Scratch;
+use common::{Scratch, needs_free_space};
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
 
@@ -374,80 +374,6 @@ fn clusters_at_every_boundary() {
             checked(&doc, &rules);
         }
     }
-}
-
-/// Run the binary and measure its peak resident memory (bytes) with wait4; panics with
-/// its stderr unless it exits 0.
-fn peak_rss(cmd: &mut Command) -> u64 {
-    let scratch = Scratch::new("stderr");
-    let err = scratch.join("stderr");
-    // Reaped by wait4 below, not by Child::wait, to get its resource usage.
-    #[allow(clippy::zombie_processes)]
-    let child = cmd.stdout(Stdio::null()).stderr(std::fs::File::create(&err).unwrap()).spawn().unwrap();
-    let pid = child.id() as libc::pid_t;
-    let mut status = 0;
-    // SAFETY: a zeroed rusage is a valid value for wait4 to fill in; the pid is our child.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
-    assert_eq!(r, pid);
-    let stderr = std::fs::read_to_string(&err).unwrap_or_default();
-    assert!(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0, "status {status:#x}: {stderr}");
-    usage.ru_maxrss as u64 * 1024
-}
-
-/// Fail at once, saying why, when `dir`'s file system has less than `mb` MB free for what
-/// the test is about to write, instead of part-way through with a bare ENOSPC.
-fn needs_free_space(dir: &Path, mb: u64) {
-    let path = std::ffi::CString::new(dir.as_os_str().as_encoded_bytes()).unwrap();
-    // SAFETY: a zeroed statvfs is a valid value for statvfs to fill in; the path is a C string.
-    let mut st: libc::statvfs = unsafe { std::mem::zeroed() };
-    assert_eq!(unsafe { libc::statvfs(path.as_ptr(), &mut st) }, 0, "statvfs {}", dir.display());
-    let free = (st.f_bavail as u64 * st.f_frsize as u64) >> 20;
-    assert!(free >= mb, "this test writes about {mb} MB to {}, whose file system has {free} MB free", dir.display());
-}
-
-fn news_jsonl(path: &Path, docs: usize) {
-    let mut out = String::new();
-    for d in 0..docs {
-        let text = format!(
-            "Report {d}\n\n“Prices rose 3.{d}% in March,” the minister said on Tuesday. Dr. Lee argued that the plan would cost $1.2bn. \
-             Exports fell for a third month, officials said.\n\nThe talks resume on Jan. 5 in Geneva."
-        );
-        out.push_str(&serde_json::json!({"id": format!("n{d}"), "text": text}).to_string());
-        out.push('\n');
-    }
-    std::fs::write(path, out).unwrap();
-}
-
-#[test]
-fn memory_is_flat_as_the_corpus_grows() {
-    let dir = Scratch::new("flat");
-    needs_free_space(&dir, 150);
-    let (small, large) = (dir.join("small.jsonl"), dir.join("large.jsonl"));
-    news_jsonl(&small, 2_000);
-    news_jsonl(&large, 16_000);
-    let run =
-        |input: &Path, out: &str| peak_rss(Command::new(BIN).args(["extract", "-q", "--threads", "2", "-o"]).arg(dir.join(out)).arg(input));
-    let rss_s = run(&small, "out-small");
-    let rss_l = run(&large, "out-large");
-    // 8× the documents (about 2 MB → 16 MB of text) may not cost more than a few chunks.
-    assert!(rss_l < rss_s + (24 << 20), "peak RSS {} MB for 16k docs vs {} MB for 2k", rss_l >> 20, rss_s >> 20);
-}
-
-#[test]
-fn memory_for_one_large_document_is_bounded() {
-    let dir = Scratch::new("bigdoc");
-    needs_free_space(&dir, 800);
-    let input = dir.join("big.txt");
-    let sentence = "The minister said that prices rose by 3.5% in Zürich. ";
-    std::fs::write(&input, sentence.repeat((16 << 20) / sentence.len())).unwrap();
-    let rss = peak_rss(Command::new(BIN).args(["extract", "-q", "--threads", "2", "-o"]).arg(dir.join("out")).arg(&input));
-    let output: u64 = std::fs::read_dir(dir.join("out")).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
-    // One document is held whole: its text and clean copy, its records (one attribution per
-    // sentence here) and their rendering, which is the document's output.
-    let bound = 3 * output + 8 * (16 << 20) + (64 << 20);
-    assert!(rss < bound, "peak RSS {} MB for a 16 MB document with {} MB of output", rss >> 20, output >> 20);
-    eprintln!("peak RSS {} MB for a 16 MB document with {} MB of output", rss >> 20, output >> 20);
 }
 
 // Rules as untrusted input (issue 7, item 4): a user's rule file cannot hang a run or

@@ -9,27 +9,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::Scratch;
+use common::{Scratch, fixture_inputs};
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
-
-fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every fixture input, sorted.
-fn fixture_inputs() -> Vec<PathBuf> {
-    let mut inputs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_dir())
-        .flat_map(|d| std::fs::read_dir(d).unwrap().filter_map(|e| e.ok().map(|e| e.path())))
-        .filter(|p| p.file_stem().is_some_and(|s| s == "input"))
-        .collect();
-    inputs.sort();
-    assert!(inputs.len() >= 10, "fixture inputs: {inputs:?}");
-    inputs
-}
 
 fn extract(out: &Path, inputs: &[PathBuf], extra: &[&str]) -> std::process::Output {
     Command::new(BIN).args(["extract", "-q", "-o"]).arg(out).args(extra).args(inputs).output().unwrap()
@@ -149,7 +131,7 @@ mod with_parquet {
     /// The spec's table of Parquet types: `table.column` → (type, nullable). Columns not
     /// listed are `Utf8`, never null.
     fn documented_types() -> BTreeMap<String, (String, bool)> {
-        let md = std::fs::read_to_string(root().join("docs/spec.md")).unwrap();
+        let md = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/spec.md")).unwrap();
         let mut lines = md.lines().skip_while(|l| !l.starts_with("| Parquet column |")).skip(2);
         let mut types = BTreeMap::new();
         for line in lines.by_ref().take_while(|l| l.starts_with('|')) {

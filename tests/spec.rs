@@ -8,11 +8,11 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::sync::OnceLock;
 
-use common::Scratch;
+use common::{Scratch, fixture_inputs};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_claimex");
@@ -109,15 +109,7 @@ fn emitted() -> &'static Emitted {
     static E: OnceLock<Emitted> = OnceLock::new();
     E.get_or_init(|| {
         let dir = Scratch::new("spec");
-        let mut inputs: Vec<PathBuf> = std::fs::read_dir(root().join("fixtures"))
-            .unwrap()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.is_dir())
-            .flat_map(|d| std::fs::read_dir(d).unwrap().filter_map(|e| e.ok().map(|e| e.path())))
-            .filter(|p| p.file_stem().is_some_and(|s| s == "input"))
-            .collect();
-        inputs.sort();
-        assert!(inputs.len() >= 10, "fixture inputs: {inputs:?}");
+        let mut inputs = fixture_inputs();
         // An error record, with a line.
         let broken = dir.join("broken.txt");
         std::fs::write(&broken, b"A first line.\nThen a bad byte: \xff here.\n").unwrap();
