@@ -225,6 +225,9 @@ pub struct EntityLexicon {
     /// Lower-cased titles and person roles (`dr`, `president`, `prime minister`) that
     /// precede a person's name.
     pub titles: WordSet<String>,
+    /// The first word of each title (`prime`): a phrase whose first word is none of them
+    /// is no title, without lower-casing and looking up the whole phrase.
+    pub title_heads: WordSet<String>,
     /// Lower-cased roles (`foreign minister`) → kind.
     pub roles: WordMap<String, String>,
     /// Word roles from `entity_words.txt`, as written.
@@ -235,6 +238,10 @@ pub struct EntityLexicon {
     pub max_title_words: usize,
     /// Longest form of `names`, in words.
     pub max_name_words: usize,
+    /// The first word of each form of `names` with a lower-case word inside (`Conference`
+    /// of `Conference on Interaction and …`), also without its final period: only such a
+    /// word can open a form that a run of capitalised words cannot find.
+    pub inner_lower_heads: WordSet<String>,
     /// Abbreviations whose period belongs to a name (`St`, `Dr`), without the period:
     /// class `title` of `abbreviations.txt`.
     pub name_abbreviations: WordSet<String>,
@@ -244,6 +251,15 @@ pub struct EntityLexicon {
     /// Words around a name that give its kind (`entity_contexts.txt`): `shares in _`,
     /// `_'s chief executive`.
     pub contexts: Vec<EntityContext>,
+    /// Each context's text after the name (`'s chief executive`) → the index of its first
+    /// context in `contexts`: the text after a name is looked up at its word ends.
+    pub after_contexts: WordMap<String, usize>,
+    /// Each context's text before the name (`shares in`) → the index of its first context.
+    pub before_contexts: WordMap<String, usize>,
+    /// Longest text of `after_contexts` and of `before_contexts`, in bytes.
+    pub max_after_len: usize,
+    /// See `max_after_len`.
+    pub max_before_len: usize,
 }
 
 /// A context of `entity_contexts.txt`: the words right before or right after a name that
@@ -280,6 +296,16 @@ impl EntityLexicon {
                 }
             }
         }
+        for form in out.names.keys() {
+            let mut words = form.split_whitespace();
+            if let Some(head) = words.next()
+                && words.count() >= 2
+                && form.split_whitespace().skip(1).any(|w| !w.starts_with(char::is_uppercase))
+            {
+                out.inner_lower_heads.insert(head.to_string());
+                out.inner_lower_heads.insert(head.strip_suffix('.').unwrap_or(head).to_string());
+            }
+        }
         if let Some(lx) = lexicons.get("abbreviations") {
             for e in lx.entries.iter().filter(|e| e.fields.first().is_some_and(|f| f == "title")) {
                 out.name_abbreviations.insert(e.text.trim_end_matches('.').to_string());
@@ -303,6 +329,7 @@ impl EntityLexicon {
                 out.titles.insert(e.text.trim_end_matches('.').to_lowercase());
             }
         }
+        out.title_heads = out.titles.iter().filter_map(|t| t.split_whitespace().next()).map(str::to_string).collect();
         out.max_title_words = out.titles.iter().chain(out.roles.keys()).map(|t| t.split_whitespace().count()).max().unwrap_or(1);
         if let Some(lx) = lexicons.get("entity_words") {
             let text = src("entity_words");
@@ -336,6 +363,15 @@ impl EntityLexicon {
                 };
                 let kind = e.fields.first().cloned().unwrap_or_default();
                 out.contexts.push(EntityContext { before: before.trim_end().to_lowercase(), after: after.to_lowercase(), kind });
+            }
+            for (i, c) in out.contexts.iter().enumerate() {
+                let (map, text, max) = if c.after.is_empty() {
+                    (&mut out.before_contexts, &c.before, &mut out.max_before_len)
+                } else {
+                    (&mut out.after_contexts, &c.after, &mut out.max_after_len)
+                };
+                map.entry(text.clone()).or_insert(i);
+                *max = (*max).max(text.len());
             }
         }
         if let Some(lx) = lexicons.get("months") {

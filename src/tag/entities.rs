@@ -140,6 +140,8 @@ fn char_at(text: &str, i: usize) -> Option<(char, usize)> {
 fn tokens(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::with_capacity(text.len() / 5 + 4);
     let mut start: Option<usize> = None;
+    // Whether a token holds a hyphen: only then may one need splitting.
+    let mut hyphen = false;
     if text.is_ascii() {
         // The same rules, byte by byte (`’` cannot occur).
         let b = text.as_bytes();
@@ -149,9 +151,10 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
                 || (start.is_some()
                     && matches!(c, b'-' | b'\'' | b'.' | b'&')
                     && (c == b'.' || c == b'\'' || b.get(i + 1).is_some_and(u8::is_ascii_alphanumeric)));
+            hyphen |= inside && c == b'-';
             step(inside, i, &mut start, &mut out);
         }
-        return finish_tokens(text, start, out);
+        return finish_tokens(text, start, out, hyphen);
     }
     let mut i = 0;
     let mut cur = char_at(text, 0);
@@ -159,11 +162,12 @@ fn tokens(text: &str) -> Vec<Range<usize>> {
         let next = char_at(text, i + len);
         let next_alnum = || next.is_some_and(|(n, _)| n.is_alphanumeric());
         let inside = c.is_alphanumeric() || (start.is_some() && is_inner(c) && (c == '.' || c == '’' || c == '\'' || next_alnum()));
+        hyphen |= inside && c == '-';
         step(inside, i, &mut start, &mut out);
         i += len;
         cur = next;
     }
-    finish_tokens(text, start, out)
+    finish_tokens(text, start, out, hyphen)
 }
 
 /// The last token (from `start`, if one is open) added, and final periods taken off.
@@ -180,20 +184,23 @@ fn step(inside: bool, i: usize, start: &mut Option<usize>, out: &mut Vec<Range<u
     }
 }
 
-fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>) -> Vec<Range<usize>> {
+/// `hyphen`: whether a token holds a `-`.
+fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>, hyphen: bool) -> Vec<Range<usize>> {
     if let Some(s) = start {
         out.push(s..text.len());
     }
     // A final period belongs to the sentence, unless the token is dotted (`U.S.`).
+    let bytes = text.as_bytes();
     for r in &mut out {
-        let t = &text[r.clone()];
-        if t.ends_with('.') && !t[..t.len() - 1].contains('.') {
+        if let Some((b'.', head)) = bytes[r.clone()].split_last()
+            && !head.contains(&b'.')
+        {
             r.end -= 1;
         }
     }
     // A lower-case prefix before a capitalised word is a token of its own: `post-Cold`; so
     // is a name before a lower-case suffix: `London` `based`, `State` `owned`.
-    if out.iter().any(|r| text[r.clone()].contains('-')) {
+    if hyphen {
         let mut split = Vec::with_capacity(out.len() + 2);
         for r in out {
             let t = &text[r.clone()];
@@ -433,6 +440,9 @@ fn lexicon_form<'l>(
     i: usize,
     gap_ok: &dyn Fn(usize, usize) -> bool,
 ) -> Option<(usize, &'l str)> {
+    if !lx.inner_lower_heads.contains(&text[toks[i].clone()]) {
+        return None;
+    }
     let mut last = i;
     while last + 1 < toks.len() && last + 1 < i + lx.max_name_words && gap_ok(last, last + 1) {
         last += 1;
@@ -473,7 +483,12 @@ fn remember_acronym(seen: &mut Seen, text: &str, toks: &[Range<usize>], e: usize
 }
 
 /// The number of words of a title or person role opening the run `toks[s..=e]`.
+/// The words of a run are joined by spaces (or a name abbreviation's period), so a title's
+/// first word is the run's first word.
 fn title_words(lx: &EntityLexicon, text: &str, toks: &[Range<usize>], s: usize, e: usize, buf: &mut String) -> Option<usize> {
+    if !lx.title_heads.contains(lower_into(buf, &text[toks[s].clone()], true)) {
+        return None;
+    }
     (1..=lx.max_title_words.min(e - s + 1))
         .rev()
         .find(|&n| lx.titles.contains(lower_into(buf, &text[toks[s].start..toks[s + n - 1].end], true)))
@@ -535,7 +550,12 @@ fn classify(
     }
     // A person role last: `US President`.
     for n in (1..=lx.max_title_words.min(e - s)).rev() {
-        if lx.titles.contains(lower_into(buf, strip_possessive(&text[toks[e + 1 - n].start..toks[e].end]), true)) {
+        let a = e + 1 - n;
+        // As in [`title_words`], a title of more words opens with one of `title_heads`.
+        if n > 1 && !lx.title_heads.contains(lower_into(buf, &text[toks[a].clone()], true)) {
+            continue;
+        }
+        if lx.titles.contains(lower_into(buf, strip_possessive(&text[toks[a].start..toks[e].end]), true)) {
             return Some((whole, "person".into()));
         }
     }
@@ -610,7 +630,7 @@ fn classify(
     }
     // The words around the name: `shares in Yukos`, `Yukos's chief executive`.
     let lone_first = s == e && first && !is_acronym(name);
-    if let Some(kind) = context_kind(lx, text, whole.start, whole.end, lone_first) {
+    if let Some(kind) = context_kind(lx, text, whole.start, whole.end, lone_first, buf) {
         if kind == "person" {
             seen.add_person(name);
         } else {
@@ -640,44 +660,68 @@ fn classify(
 
 /// The kind the words around the name at `text[start..end]` give it (`entity_contexts.txt`);
 /// for a lone capitalised word that opens the sentence, only a possessive context counts.
-fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize, lone_first: bool) -> Option<&'l str> {
+/// The first context of the file that fits wins. Contexts match whole words, so the
+/// lower-cased text after the name is looked up at each of its word ends, and the text
+/// before it at each of its word starts; `buf` is scratch space.
+fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize, lone_first: bool, buf: &mut String) -> Option<&'l str> {
     let mut cut = end + 48.min(text.len() - end);
     while !text.is_char_boundary(cut) {
         cut -= 1;
     }
-    let mut after = text[end..cut].replace('’', "'").to_lowercase();
+    let window = &text[end..cut];
+    if window.contains('’') {
+        lower_into(buf, &window.replace('’', "'"), false);
+    } else {
+        lower_into(buf, window, false);
+    }
     // A plural's possessive (`Investors' shares`) reads as `'s`.
-    if after.starts_with('\'') && !after.starts_with("'s") {
-        after.insert(1, 's');
+    if buf.starts_with('\'') && !buf.starts_with("'s") {
+        buf.insert(1, 's');
     }
     // A word of time or rank after the possessive does not change what it owns:
     // `WorldCom's former chief executive`, `Yukos's ex-boss`.
     for w in ["'s former ", "'s new ", "'s current ", "'s outgoing ", "'s then ", "'s ex-"] {
-        if after.starts_with(w) {
-            after.replace_range(2..w.len(), " ");
+        if buf.starts_with(w) {
+            buf.replace_range(2..w.len(), " ");
             break;
         }
     }
-    let mut from = start.saturating_sub(48);
-    while !text.is_char_boundary(from) {
-        from -= 1;
+    let mut first: Option<usize> = None;
+    let mut fits = |i: usize| first = Some(first.map_or(i, |f| f.min(i)));
+    let after = buf.as_str();
+    for (p, c) in after.char_indices().skip(1).chain([(after.len(), ' ')]) {
+        if p > lx.max_after_len {
+            break;
+        }
+        if !c.is_alphanumeric()
+            && let Some(&i) = lx.after_contexts.get(&after[..p])
+            && (!lone_first || lx.contexts[i].after.starts_with("'s"))
+        {
+            fits(i);
+        }
     }
-    let before = text[from..start].to_lowercase();
-    let before = before.trim_end();
-    let bare =
-        ["the", "a", "an"].iter().find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace))).map(str::trim_end);
-    let word_end = |rest: &str| !rest.starts_with(char::is_alphanumeric);
-    let word_start = |head: &str| !head.ends_with(char::is_alphanumeric);
-    lx.contexts
-        .iter()
-        .find(|c| {
-            if !c.after.is_empty() {
-                (!lone_first || c.after.starts_with("'s")) && after.strip_prefix(c.after.as_str()).is_some_and(word_end)
-            } else {
-                !lone_first && [Some(before), bare].into_iter().flatten().any(|b| b.strip_suffix(c.before.as_str()).is_some_and(word_start))
+    if !lone_first {
+        let mut from = start.saturating_sub(48);
+        while !text.is_char_boundary(from) {
+            from -= 1;
+        }
+        let before = lower_into(buf, &text[from..start], false).trim_end();
+        let bare = ["the", "a", "an"]
+            .iter()
+            .find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace)))
+            .map(str::trim_end);
+        for b in [Some(before), bare].into_iter().flatten() {
+            // Word starts: the start of `b`, and each position after a character that is no
+            // letter or digit.
+            let starts = b.char_indices().rev().filter(|&(_, c)| !c.is_alphanumeric()).map(|(q, c)| q + c.len_utf8()).chain([0]);
+            for q in starts.take_while(|&q| b.len() - q <= lx.max_before_len) {
+                if let Some(&i) = lx.before_contexts.get(&b[q..]) {
+                    fits(i);
+                }
             }
-        })
-        .map(|c| c.kind.as_str())
+        }
+    }
+    first.map(|i| lx.contexts[i].kind.as_str())
 }
 
 /// The kind of a lower-case role (`roles.txt`) that ends right before token `s`.
