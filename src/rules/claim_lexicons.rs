@@ -251,15 +251,14 @@ pub struct EntityLexicon {
     /// Words around a name that give its kind (`entity_contexts.txt`): `shares in _`,
     /// `_'s chief executive`.
     pub contexts: Vec<EntityContext>,
-    /// Each context's text after the name (`'s chief executive`) → the index of its first
-    /// context in `contexts`: the text after a name is looked up at its word ends.
-    pub after_contexts: WordMap<String, usize>,
-    /// Each context's text before the name (`shares in`) → the index of its first context.
-    pub before_contexts: WordMap<String, usize>,
-    /// Longest text of `after_contexts` and of `before_contexts`, in bytes.
-    pub max_after_len: usize,
-    /// See `max_after_len`.
-    pub max_before_len: usize,
+    /// The text after the name of each context (`'s chief executive`) and each of its
+    /// shorter whole-word beginnings (`'s`, `'s chief`) → the index in `contexts` of the
+    /// first context with exactly that text, if any: the text after a name is looked up
+    /// word by word, until no context goes on so.
+    pub after_contexts: WordMap<String, Option<usize>>,
+    /// The same for the text before the name (`shares in`), by its whole-word endings
+    /// (`in`, `shares in`).
+    pub before_contexts: WordMap<String, Option<usize>>,
 }
 
 /// A context of `entity_contexts.txt`: the words right before or right after a name that
@@ -365,13 +364,15 @@ impl EntityLexicon {
                 out.contexts.push(EntityContext { before: before.trim_end().to_lowercase(), after: after.to_lowercase(), kind });
             }
             for (i, c) in out.contexts.iter().enumerate() {
-                let (map, text, max) = if c.after.is_empty() {
-                    (&mut out.before_contexts, &c.before, &mut out.max_before_len)
+                let (map, text, parts): (_, _, Vec<&str>) = if c.after.is_empty() {
+                    (&mut out.before_contexts, &c.before, word_endings(&c.before).collect())
                 } else {
-                    (&mut out.after_contexts, &c.after, &mut out.max_after_len)
+                    (&mut out.after_contexts, &c.after, word_beginnings(&c.after).collect())
                 };
-                map.entry(text.clone()).or_insert(i);
-                *max = (*max).max(text.len());
+                for part in parts {
+                    map.entry(part.to_string()).or_insert(None);
+                }
+                map.get_mut(text.as_str()).expect("a text is its own beginning and ending").get_or_insert(i);
             }
         }
         if let Some(lx) = lexicons.get("months") {
@@ -386,9 +387,28 @@ impl EntityLexicon {
     }
 }
 
+/// The whole-word beginnings of `s`, shortest first, `s` last: each prefix that no letter or
+/// digit follows.
+pub fn word_beginnings(s: &str) -> impl Iterator<Item = &str> {
+    s.char_indices().skip(1).filter(|&(_, c)| !c.is_alphanumeric()).map(|(p, _)| &s[..p]).chain([s])
+}
+
+/// The whole-word endings of `s`, shortest first, `s` last: each suffix that no letter or
+/// digit precedes.
+pub fn word_endings(s: &str) -> impl Iterator<Item = &str> {
+    s.char_indices().rev().filter(|&(_, c)| !c.is_alphanumeric()).map(|(q, c)| &s[q + c.len_utf8()..]).chain([s])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_word_beginnings_and_endings() {
+        assert_eq!(word_beginnings("'s chief executive").collect::<Vec<_>>(), ["'s", "'s chief", "'s chief executive"]);
+        assert_eq!(word_endings("a stake in").collect::<Vec<_>>(), ["in", "stake in", "a stake in"]);
+        assert_eq!(word_endings("x,").collect::<Vec<_>>(), ["", "x,"]);
+    }
 
     fn lexicon(entries: &[(&str, &str)]) -> CueLexicon {
         let mut lx = BTreeMap::new();

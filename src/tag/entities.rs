@@ -41,7 +41,7 @@
 use std::ops::Range;
 
 use crate::Analysis;
-use crate::rules::claim_lexicons::{EntityLexicon, WordRole};
+use crate::rules::claim_lexicons::{EntityLexicon, WordRole, word_beginnings, word_endings};
 use crate::rules::word_hash::WordMap;
 use crate::segment::Sentence;
 use crate::tag::{AttributionTag, EntityTag};
@@ -204,8 +204,11 @@ fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>, h
         let mut split = Vec::with_capacity(out.len() + 2);
         for r in out {
             let t = &text[r.clone()];
-            if let Some(h) = t.rfind('-')
-                && is_capitalised(t)
+            let Some(h) = t.rfind('-') else {
+                split.push(r);
+                continue;
+            };
+            if is_capitalised(t)
                 && t[..h].chars().filter(|c| c.is_alphabetic()).count() > 1
                 && t[h + 1..].chars().count() > 2
                 && t[h + 1..].chars().all(char::is_lowercase)
@@ -661,8 +664,9 @@ fn classify(
 /// The kind the words around the name at `text[start..end]` give it (`entity_contexts.txt`);
 /// for a lone capitalised word that opens the sentence, only a possessive context counts.
 /// The first context of the file that fits wins. Contexts match whole words, so the
-/// lower-cased text after the name is looked up at each of its word ends, and the text
-/// before it at each of its word starts; `buf` is scratch space.
+/// lower-cased text after the name is looked up by its whole-word beginnings, and the text
+/// before it by its whole-word endings, each only as long as some context goes on so;
+/// `buf` is scratch space.
 fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize, lone_first: bool, buf: &mut String) -> Option<&'l str> {
     let mut cut = end + 48.min(text.len() - end);
     while !text.is_char_boundary(cut) {
@@ -688,16 +692,11 @@ fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize,
     }
     let mut first: Option<usize> = None;
     let mut fits = |i: usize| first = Some(first.map_or(i, |f| f.min(i)));
-    let after = buf.as_str();
-    for (p, c) in after.char_indices().skip(1).chain([(after.len(), ' ')]) {
-        if p > lx.max_after_len {
-            break;
-        }
-        if !c.is_alphanumeric()
-            && let Some(&i) = lx.after_contexts.get(&after[..p])
-            && (!lone_first || lx.contexts[i].after.starts_with("'s"))
-        {
-            fits(i);
+    for part in word_beginnings(buf) {
+        match lx.after_contexts.get(part) {
+            None => break,
+            Some(Some(i)) if !lone_first || lx.contexts[*i].after.starts_with("'s") => fits(*i),
+            Some(_) => {}
         }
     }
     if !lone_first {
@@ -711,12 +710,11 @@ fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize,
             .find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace)))
             .map(str::trim_end);
         for b in [Some(before), bare].into_iter().flatten() {
-            // Word starts: the start of `b`, and each position after a character that is no
-            // letter or digit.
-            let starts = b.char_indices().rev().filter(|&(_, c)| !c.is_alphanumeric()).map(|(q, c)| q + c.len_utf8()).chain([0]);
-            for q in starts.take_while(|&q| b.len() - q <= lx.max_before_len) {
-                if let Some(&i) = lx.before_contexts.get(&b[q..]) {
-                    fits(i);
+            for part in word_endings(b) {
+                match lx.before_contexts.get(part) {
+                    None => break,
+                    Some(Some(i)) => fits(*i),
+                    Some(None) => {}
                 }
             }
         }
