@@ -50,6 +50,9 @@ use crate::tag::{AttributionTag, EntityTag};
 #[derive(Debug, Default, Clone)]
 pub struct Seen {
     names: WordMap<String, String>,
+    /// The tokens of each sentence [`Seen::for_document`] read, by its clean-text range, in
+    /// text order: [`find`] takes a sentence's back instead of tokenizing it again.
+    tokens: Vec<(Range<usize>, Option<Vec<Range<usize>>>)>,
 }
 
 impl Seen {
@@ -99,8 +102,23 @@ impl Seen {
     /// document, before it too (`Xi` … `President Xi Jinping`).
     pub fn learn<'t>(&mut self, lx: &EntityLexicon, sentences: impl IntoIterator<Item = &'t str>) {
         for text in sentences {
-            find(lx, self, text, 0);
+            self.read(lx, text);
         }
+    }
+
+    /// Read one sentence for the names it teaches; its tokens.
+    fn read(&mut self, lx: &EntityLexicon, text: &str) -> Vec<Range<usize>> {
+        let toks = tokens(text);
+        find_in(lx, self, text, 0, &toks);
+        toks
+    }
+
+    /// The tokens of the sentence at `range` of the clean text, if [`Seen::for_document`]
+    /// read it and they were not taken yet.
+    fn take_tokens(&mut self, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+        let i = self.tokens.partition_point(|(r, _)| r.start < range.start);
+        let (r, toks) = self.tokens.get_mut(i)?;
+        if *r == range { toks.take() } else { None }
     }
 
     /// The kind of a name seen before, also in capitals (`REYES` for `Reyes`).
@@ -263,7 +281,12 @@ fn is_acronym(t: &str) -> bool {
 
 /// Find the entities of one sentence (`text` at clean offset `base`), remembering names.
 pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec<EntityTag> {
-    let toks = tokens(text);
+    let toks = seen.take_tokens(base..base + text.len()).unwrap_or_else(|| tokens(text));
+    find_in(lx, seen, text, base, &toks)
+}
+
+/// [`find`] on the sentence's tokens `toks`.
+fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &[Range<usize>]) -> Vec<EntityTag> {
     let word = |i: usize| &text[toks[i].clone()];
     // Words join across spaces, and across the period of an initial or a name abbreviation.
     let gap_ok = |a: usize, b: usize| {
@@ -511,10 +534,13 @@ pub fn document(a: &Analysis) -> Vec<EntityTag> {
 
 impl Seen {
     /// The names a document teaches: its attributions' people, then every sentence read
-    /// once ([`Seen::learn`]).
+    /// once ([`Seen::learn`]), its tokens kept for [`find`].
     pub fn for_document(lx: &EntityLexicon, attributions: &[AttributionTag], clean: &str, sentences: &[Sentence]) -> Seen {
         let mut seen = Seen::from_attributions(lx, attributions);
-        seen.learn(lx, sentences.iter().map(|s| &clean[s.range.clone()]));
+        for s in sentences {
+            let toks = seen.read(lx, &clean[s.range.clone()]);
+            seen.tokens.push((s.range.clone(), Some(toks)));
+        }
         seen
     }
 }
