@@ -52,8 +52,11 @@ pub struct Seen {
     names: WordMap<String, String>,
     /// The tokens of each sentence [`Seen::for_document`] read, by its clean-text range, in
     /// text order: [`find`] takes a sentence's back instead of tokenizing it again.
-    tokens: Vec<(Range<usize>, Option<Vec<Range<usize>>>)>,
+    tokens: Vec<(Range<usize>, Option<Tokens>)>,
 }
+
+/// The word tokens of a sentence, as byte ranges of it.
+type Tokens = Vec<Range<usize>>;
 
 impl Seen {
     /// Remember a person's name and each of its words but initials and particles: a short
@@ -107,7 +110,7 @@ impl Seen {
     }
 
     /// Read one sentence for the names it teaches; its tokens.
-    fn read(&mut self, lx: &EntityLexicon, text: &str) -> Vec<Range<usize>> {
+    fn read(&mut self, lx: &EntityLexicon, text: &str) -> Tokens {
         let toks = tokens(text);
         find_in(lx, self, text, 0, &toks);
         toks
@@ -115,7 +118,7 @@ impl Seen {
 
     /// The tokens of the sentence at `range` of the clean text, if [`Seen::for_document`]
     /// read it and they were not taken yet.
-    fn take_tokens(&mut self, range: Range<usize>) -> Option<Vec<Range<usize>>> {
+    fn take_tokens(&mut self, range: Range<usize>) -> Option<Tokens> {
         let i = self.tokens.partition_point(|(r, _)| r.start < range.start);
         let (r, toks) = self.tokens.get_mut(i)?;
         if *r == range { toks.take() } else { None }
@@ -313,10 +316,10 @@ fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &
             continue;
         }
         // A lexicon form with lower-case words inside (`Conference on Interaction and …`).
-        if let Some((e, kind)) = lexicon_form(lx, text, &toks, i, &gap_ok) {
+        if let Some((e, kind)) = lexicon_form(lx, text, toks, i, &gap_ok) {
             let r = toks[i].start..toks[e].end;
             out.push(EntityTag { range: base + r.start..base + r.end, kind: kind.to_string() });
-            remember_acronym(seen, text, &toks, e, kind);
+            remember_acronym(seen, text, toks, e, kind);
             i = e + 1;
             continue;
         }
@@ -368,9 +371,9 @@ fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &
         // A title or role inside the run opens a person's name: `US Treasury Secretary John
         // Snow`; what comes before it is a name of its own (`US Treasury`).
         if let Some(k) =
-            (s + 1..end).find(|&k| is_capitalised(word(k)) && title_words(lx, text, &toks, k, end, &mut buf).is_some_and(|n| k + n <= end))
+            (s + 1..end).find(|&k| is_capitalised(word(k)) && title_words(lx, text, toks, k, end, &mut buf).is_some_and(|n| k + n <= end))
         {
-            if let Some((r, kind)) = classify(lx, seen, text, &toks, s, k - 1, initial(s), &mut buf) {
+            if let Some((r, kind)) = classify(lx, seen, text, toks, s, k - 1, initial(s), &mut buf) {
                 out.push(EntityTag { range: base + r.start..base + r.end, kind });
             }
             s = k;
@@ -387,7 +390,7 @@ fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &
         // After a title, a person's name ends before a connector: `Dr. Mensah` `of` `St. Clare's`.
         // The title's own connectors stay in it: `Secretary of State George Shultz`.
         if s <= end
-            && let Some(n) = title_words(lx, text, &toks, s, end, &mut buf)
+            && let Some(n) = title_words(lx, text, toks, s, end, &mut buf)
             && let Some(c) = (s + n..=end).find(|&c| lx.words.get(word(c)) == Some(&WordRole::Connector))
         {
             end = c - 1;
@@ -399,9 +402,9 @@ fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &
             let at = base + toks[s].start;
             out.extend(parts.into_iter().map(|(r, kind)| EntityTag { range: at + r.start..at + r.end, kind }));
         } else if s <= end
-            && let Some(e) = classify(lx, seen, text, &toks, s, end, initial(s), &mut buf)
+            && let Some(e) = classify(lx, seen, text, toks, s, end, initial(s), &mut buf)
         {
-            remember_acronym(seen, text, &toks, end, &e.1);
+            remember_acronym(seen, text, toks, end, &e.1);
             // A role after the name is in its span (`Israel secretary of State`): the next
             // run starts after it.
             while next < toks.len() && toks[next].start < e.0.end {
@@ -731,10 +734,8 @@ fn context_kind<'l>(lx: &'l EntityLexicon, text: &str, start: usize, end: usize,
             from -= 1;
         }
         let before = lower_into(buf, &text[from..start], false).trim_end();
-        let bare = ["the", "a", "an"]
-            .iter()
-            .find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace)))
-            .map(str::trim_end);
+        let bare =
+            ["the", "a", "an"].iter().find_map(|a| before.strip_suffix(a).filter(|b| b.ends_with(char::is_whitespace))).map(str::trim_end);
         for b in [Some(before), bare].into_iter().flatten() {
             for part in word_endings(b) {
                 match lx.before_contexts.get(part) {
