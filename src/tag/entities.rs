@@ -388,8 +388,9 @@ fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &
             end = h;
         }
         // After a title, a person's name ends before a connector: `Dr. Mensah` `of` `St. Clare's`.
-        // The title's own connectors stay in it: `Secretary of State George Shultz`.
-        if s <= end
+        // The title's own connectors stay in it: `Secretary of State George Shultz`. A lone
+        // word has no connector to end at.
+        if s < end
             && let Some(n) = title_words(lx, text, toks, s, end, &mut buf)
             && let Some(c) = (s + n..=end).find(|&c| lx.words.get(word(c)) == Some(&WordRole::Connector))
         {
