@@ -140,8 +140,9 @@ impl CueLexicon {
         out.ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::LeftmostLongest)
-            // (a contiguous NFA: 0.13 MB where a DFA takes 1.3 MB, and faster for it)
-            .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+            // (a DFA: 1.3 MB where a contiguous NFA takes 0.13 MB, for a scan of every
+            // document in fewer instructions)
+            .kind(Some(aho_corasick::AhoCorasickKind::DFA))
             .build(&out.forms)
             .ok();
         out

@@ -176,26 +176,26 @@ fn apply(
     let before = &text[s.start..cue.start];
     let after = &text[cue.end..s.end];
     // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
-    // run only once every condition holds. A side without named groups is only searched
-    // for the bounds of its match: the `before` search is its test too.
+    // run only once every condition holds. The `before` search is its test and gives the
+    // bounds of its match.
     if rule.after.as_ref().is_some_and(|re| !re.is_match(after)) {
         return None;
     }
-    let b_plain = match &rule.before {
-        Some(re) if !rule.before_groups => Some(re.find(before)?.start()),
-        Some(re) if !re.is_match(before) => return None,
-        _ => None,
+    let b_match = match &rule.before {
+        Some(re) => Some(re.find(before)?),
+        None => None,
     };
     if rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) || rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) {
         return None;
     }
-    let bcaps = rule.before.as_ref().filter(|_| rule.before_groups).and_then(|re| re.captures(before));
+    // a group is read as none when it holds no letter or digit (see `group` below), so the
+    // groups of a `before` match without one need no captures, unless the `after` side has
+    // groups too (a group of both sides is their union)
+    let bcaps = b_match
+        .filter(|m| rule.before_groups && (rule.after_groups || m.as_str().chars().any(char::is_alphanumeric)))
+        .and_then(|_| rule.before.as_ref()?.captures(before));
     let acaps = rule.after.as_ref().filter(|_| rule.after_groups).and_then(|re| re.captures(after));
-    let b_start = match (b_plain, &bcaps) {
-        (Some(b), _) => s.start + b,
-        (None, Some(c)) => s.start + c.get(0).map_or(before.len(), |m| m.start()),
-        (None, None) => cue.start,
-    };
+    let b_start = b_match.map_or(cue.start, |m| s.start + m.start());
     let a_end = match (&rule.after, &acaps) {
         (_, Some(c)) => cue.end + c.get(0).map_or(0, |m| m.end()),
         (Some(re), None) => cue.end + re.find(after).map_or(0, |m| m.end()),

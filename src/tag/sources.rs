@@ -371,19 +371,23 @@ impl Names {
     /// starting) with it, the most recent before `at` if any.
     pub fn full_form(&self, ctx: &Context, short: &str, at: usize) -> Option<&str> {
         // the person names of two or more words holding `short` as a word, in document
-        // order: such a name is written in a sentence that holds `short`
-        let sentences = &ctx.seg.sentences;
+        // order: such a name is written in a sentence that holds `short` beside another
+        // capitalised word
+        let (text, sentences, lex) = (ctx.text, &ctx.seg.sentences, &ctx.rules.sources);
+        if not_in_a_person(short, lex) {
+            return None;
+        }
         let finder = memchr::memmem::Finder::new(short);
         let mut cands: Vec<&Mention> = Vec::new();
         let mut from = 0;
         let mut last = None;
         while !short.is_empty()
-            && let Some(i) = finder.find(&ctx.text.as_bytes()[from..])
+            && let Some(i) = finder.find(&text.as_bytes()[from..])
         {
             let p = from + i;
             from = p + 1;
             let si = sentences.partition_point(|s| s.range.end <= p);
-            if last == Some(si) || sentences.get(si).is_none_or(|s| s.range.start > p) {
+            if last == Some(si) || !sentences.get(si).is_some_and(|s| s.range.start <= p && beside_a_name(text, &s.range, p, short, lex)) {
                 continue;
             }
             last = Some(si);
@@ -399,6 +403,37 @@ impl Names {
         };
         pick(true).or_else(|| pick(false)).map(|m| m.name.as_str())
     }
+}
+
+/// Whether a word makes a name holding it an organisation (an organisation word or a
+/// joining word), when that is known from the word alone: a word written all in letters and
+/// digits is one token.
+fn not_in_a_person(w: &str, lex: &SourceLexicons) -> bool {
+    w.chars().all(char::is_alphanumeric) && (lex.organization_words.contains(w) || lex.boundary(w) == Some(Boundary::Join))
+}
+
+/// Whether `short`, written at byte `p` of sentence `s`, may be a word of a
+/// person name of two or more words (what [`Names::full_form`] looks for): it follows a
+/// capitalised word across spaces only, or spaces and a capitalised word follow it, and
+/// that word is not one that makes the name an organisation. (The words of such a name are
+/// word tokens of one sentence with only spaces between them; a word token ends in a letter
+/// or digit, `.` or `%`.)
+fn beside_a_name(text: &str, s: &Range<usize>, p: usize, short: &str, lex: &SourceLexicons) -> bool {
+    if p + short.len() > s.end {
+        return false;
+    }
+    let before = &text[s.start..p];
+    let lead = before.trim_end_matches(char::is_whitespace);
+    if lead.len() < before.len() && lead.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '%') {
+        let word = lead.rsplit(char::is_whitespace).next().unwrap_or(lead);
+        if word.chars().any(char::is_uppercase) && !not_in_a_person(word, lex) {
+            return true;
+        }
+    }
+    let after = &text[p + short.len()..s.end];
+    let rest = after.trim_start_matches(char::is_whitespace);
+    let word = rest.split(char::is_whitespace).next().unwrap_or(rest);
+    rest.len() < after.len() && rest.starts_with(char::is_uppercase) && !not_in_a_person(word, lex)
 }
 
 /// Push the names of sentence `si` to `out` in order (none in front matter, boilerplate or
