@@ -25,7 +25,7 @@ use super::attribution_spans::{content_end, content_start, quotes_near, trim, tr
 use super::sources::{self, Names, Tok};
 use super::{AttributionTag, Context, QuoteTag, quotes};
 use crate::rules::Status;
-use crate::rules::attribution::{AttributionRule, ContentFrom, CueHit, CueReading, SourceFrom};
+use crate::rules::attribution::{AttributionRule, ByteSet, ContentFrom, CueHit, CueReading, SourceFrom};
 use crate::rules::quote::QuoteMarks;
 use crate::rules::sources::Boundary;
 use crate::segment::BlockKind;
@@ -76,9 +76,10 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
             continue;
         }
         sources::tokenize_into(ctx.text, s.range.clone(), &mut toks);
+        let present = ByteSet::of(&ctx.text.as_bytes()[s.range.clone()]);
         let first = cands.len();
         for h in &hits[lo..hi] {
-            if let Some(c) = first_rule(ctx, si, h, &toks, &cands[first..], quotes) {
+            if let Some(c) = first_rule(ctx, si, h, &toks, &present, &cands[first..], quotes) {
                 cands.push(c);
             }
         }
@@ -93,8 +94,9 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
     finish(ctx, cands, quotes)
 }
 
-/// Try the rules on one cue; the first that holds wins.
-fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
+/// Try the rules on one cue; the first that holds wins. `present` holds the bytes of the
+/// sentence: a rule whose context needs others cannot hold.
+fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], present: &ByteSet, prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
     // a capitalised cue inside a sentence is a name (`the United States`, `Islamic State`)
     // unless the sentence is a title in capitalised words
     let s = &ctx.seg.sentences[si].range;
@@ -106,7 +108,11 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     }
     let qi = quotes.partition_point(|q| q.range.end < h.range.end);
     let quoted = quotes.get(qi).is_some_and(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
-    let skip = |rule: &AttributionRule| ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes);
+    let skip = |rule: &AttributionRule| {
+        ctx.rules.rules[rule.rule].status == Status::Off
+            || (quoted && !rule.in_quotes)
+            || [rule.before_needs, rule.after_needs].iter().flatten().any(|n| !n.meets(present))
+    };
     let readings = &ctx.rules.cues.readings[h.form];
     // the rules that accept this form, worked out once per form
     if let Some(pairs) = ctx.rules.cues.accepting(&ctx.rules.attributions, h.form) {
