@@ -432,7 +432,9 @@ pub fn needed_bytes(pattern: &str) -> Option<ByteSet> {
             },
             Ast::Repetition(r) => match r.op.kind {
                 RepetitionKind::OneOrMore => needs(&r.ast, mark),
-                RepetitionKind::Range(RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n) | RepetitionRange::Bounded(n, _)) if n > 0 => {
+                RepetitionKind::Range(RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n) | RepetitionRange::Bounded(n, _))
+                    if n > 0 =>
+                {
                     needs(&r.ast, mark)
                 }
                 _ => None,
