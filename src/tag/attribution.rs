@@ -182,11 +182,13 @@ fn apply(
     let before = &text[s.start..cue.start];
     let after = &text[cue.end..s.end];
     // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
-    // run only once every condition holds. The `before` search is its test and gives the
-    // bounds of its match.
-    if rule.after.as_ref().is_some_and(|re| !re.is_match(after)) {
-        return None;
-    }
+    // run only once every condition holds. The `before` search, and the `after` search of
+    // a side without groups, is its test and gives the bounds of its match.
+    let a_plain = match &rule.after {
+        Some(re) if !rule.after_groups => Some(re.find(after)?.end()),
+        Some(re) if !re.is_match(after) => return None,
+        _ => None,
+    };
     let b_match = match &rule.before {
         Some(re) => Some(re.find(before)?),
         None => None,
@@ -202,9 +204,9 @@ fn apply(
         .and_then(|_| rule.before.as_ref()?.captures(before));
     let acaps = rule.after.as_ref().filter(|_| rule.after_groups).and_then(|re| re.captures(after));
     let b_start = b_match.map_or(cue.start, |m| s.start + m.start());
-    let a_end = match (&rule.after, &acaps) {
-        (_, Some(c)) => cue.end + c.get(0).map_or(0, |m| m.end()),
-        (Some(re), None) => cue.end + re.find(after).map_or(0, |m| m.end()),
+    let a_end = match (a_plain, &acaps) {
+        (Some(e), _) => cue.end + e,
+        (None, Some(c)) => cue.end + c.get(0).map_or(0, |m| m.end()),
         (None, None) => cue.end,
     };
     // a group from `before`, `after`, or both (a content split by its cue: the union)
