@@ -262,6 +262,10 @@ pub struct AttributionRule {
     pub before: Option<Arc<regex::Regex>>,
     /// Regex over the sentence after the cue.
     pub after: Option<Arc<regex::Regex>>,
+    /// The bytes a `before` match holds one of, when known (see [`needed_bytes`]).
+    pub before_needs: Option<ByteSet>,
+    /// The bytes an `after` match holds one of, when known.
+    pub after_needs: Option<ByteSet>,
     /// Whether `before` has named groups to read (without them only where its match
     /// starts matters, and a plain search finds that).
     pub before_groups: bool,
@@ -361,6 +365,100 @@ fn build_context_pattern(ctx: &Ctx, p: &Spanned<String>, expanded: &str, errors:
     }
 }
 
+/// A set of bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    /// The bytes of `s`.
+    pub fn of(s: &[u8]) -> ByteSet {
+        let mut out = ByteSet::default();
+        for &b in s {
+            out.insert(b);
+        }
+        out
+    }
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+
+    fn union(self, other: ByteSet) -> ByteSet {
+        ByteSet(std::array::from_fn(|i| self.0[i] | other.0[i]))
+    }
+
+    fn len(&self) -> u32 {
+        self.0.iter().map(|w| w.count_ones()).sum()
+    }
+
+    /// Whether the two sets share a byte.
+    pub fn meets(&self, other: &ByteSet) -> bool {
+        self.0.iter().zip(&other.0).any(|(a, b)| a & b != 0)
+    }
+}
+
+/// The bytes a match of a context pattern must hold one of, read from the pattern as
+/// written (a `{{lexicon}}` stands for anything): the punctuation or quotation mark it
+/// cannot match without (`,` in `^(?P<content>.+),\s*$`, the closing marks in
+/// `(?:[”"’»“']|'')\s*,?\s*$`). A text without any of them cannot hold a match, so the
+/// tagger skips the rule for a sentence without them before any regex runs. `None` when
+/// the pattern needs no such byte (or is not understood).
+pub fn needed_bytes(pattern: &str) -> Option<ByteSet> {
+    use regex_syntax::ast::{Ast, ClassSet, ClassSetItem, RepetitionKind, RepetitionRange};
+    // one character that is neither a letter, a digit nor a space, and has no other case
+    // (what `(?i)` matches is that character alone): the first byte of its UTF-8 form
+    let mark = |c: char| {
+        let caseless = c.to_lowercase().eq(std::iter::once(c)) && c.to_uppercase().eq(std::iter::once(c));
+        (!c.is_alphanumeric() && !c.is_whitespace() && caseless).then(|| ByteSet::of(&c.encode_utf8(&mut [0; 4]).as_bytes()[..1]))
+    };
+    fn item(i: &ClassSetItem, mark: &dyn Fn(char) -> Option<ByteSet>) -> Option<ByteSet> {
+        match i {
+            ClassSetItem::Literal(l) => mark(l.c),
+            ClassSetItem::Union(u) => u.items.iter().try_fold(ByteSet::default(), |acc, i| Some(acc.union(item(i, mark)?))),
+            ClassSetItem::Bracketed(b) if !b.negated => match &b.kind {
+                ClassSet::Item(i) => item(i, mark),
+                ClassSet::BinaryOp(_) => None,
+            },
+            _ => None,
+        }
+    }
+    fn needs(ast: &Ast, mark: &dyn Fn(char) -> Option<ByteSet>) -> Option<ByteSet> {
+        match ast {
+            Ast::Literal(l) => mark(l.c),
+            Ast::ClassBracketed(c) if !c.negated => match &c.kind {
+                ClassSet::Item(i) => item(i, mark),
+                ClassSet::BinaryOp(_) => None,
+            },
+            Ast::Repetition(r) => match r.op.kind {
+                RepetitionKind::OneOrMore => needs(&r.ast, mark),
+                RepetitionKind::Range(RepetitionRange::Exactly(n) | RepetitionRange::AtLeast(n) | RepetitionRange::Bounded(n, _))
+                    if n > 0 =>
+                {
+                    needs(&r.ast, mark)
+                }
+                _ => None,
+            },
+            Ast::Group(g) => needs(&g.ast, mark),
+            // every branch needs one of its bytes
+            Ast::Alternation(a) => a.asts.iter().try_fold(ByteSet::default(), |acc, b| Some(acc.union(needs(b, mark)?))),
+            // any part that needs bytes will do: the smallest set is the strongest test
+            Ast::Concat(c) => c.asts.iter().filter_map(|a| needs(a, mark)).min_by_key(ByteSet::len),
+            _ => None,
+        }
+    }
+    let masked = pattern.split("{{").enumerate().fold(String::new(), |mut out, (i, part)| {
+        match part.split_once("}}").filter(|_| i > 0) {
+            Some((_, rest)) => {
+                out.push_str("(?:)");
+                out.push_str(rest);
+            }
+            None => out.push_str(part),
+        }
+        out
+    });
+    needs(&regex_syntax::ast::parse::Parser::new().parse(&masked).ok()?, &mark)
+}
+
 impl AttributionRule {
     /// Compile, pushing any error.
     pub fn compile(ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) -> Option<AttributionRule> {
@@ -423,12 +521,15 @@ impl AttributionRule {
         if errors.len() > before_errors {
             return None;
         }
+        let needs = |p: &Option<Spanned<String>>| p.as_ref().and_then(|p| needed_bytes(p.get_ref()));
         let named = |re: &Option<Arc<regex::Regex>>| re.as_ref().is_some_and(|re| re.capture_names().flatten().next().is_some());
         Some(AttributionRule {
             rule,
             cues,
             cue_pattern,
             lemmas: raw.lemmas.iter().flatten().cloned().collect(),
+            before_needs: needs(&raw.before),
+            after_needs: needs(&raw.after),
             before_groups: named(&before),
             after_groups: named(&after),
             before,
@@ -450,5 +551,35 @@ impl AttributionRule {
         self.cues.contains(&reading.pos)
             && (self.lemmas.is_empty() || self.lemmas.contains(&reading.lemma))
             && self.cue_pattern.as_ref().is_none_or(|re| re.is_match(cue_text))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(s: &str) -> Option<ByteSet> {
+        Some(ByteSet::of(s.as_bytes()))
+    }
+
+    #[test]
+    fn needed_bytes_are_the_marks_a_match_cannot_do_without() {
+        assert_eq!(needed_bytes(r"^(?P<content>.+),\s*$"), bytes(","));
+        // every branch of an alternation needs one: the union
+        assert_eq!(needed_bytes(r#"(?:["']|'')\s*,?\s*$"#), bytes("\"'"));
+        // a curly mark is known by its first byte
+        assert_eq!(needed_bytes(r"”\s*$"), Some(ByteSet::of(&[0xE2])));
+        // the smallest set of a sequence
+        assert_eq!(needed_bytes(r"[.,;]\s*:\s*$"), bytes(":"));
+        // a lexicon stands for anything
+        assert_eq!(needed_bytes(r"(?:{{cue_modifiers}}|,)\s+:"), bytes(":"));
+        assert_eq!(needed_bytes(r"(?:{{cue_modifiers}}|,)\s+$"), None);
+    }
+
+    #[test]
+    fn what_may_match_without_a_mark_needs_none() {
+        for p in [r"^\s+that\s+(?P<content>.+)$", r",?\s*$", r"(?:,|\band)\s*$", r"[^,]+$", r",{0,3}$", r"\s*\b\w+ly$", r"(?i)k"] {
+            assert_eq!(needed_bytes(p), None, "{p}");
+        }
     }
 }

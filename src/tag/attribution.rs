@@ -25,7 +25,7 @@ use super::attribution_spans::{content_end, content_start, quotes_near, trim, tr
 use super::sources::{self, Names, Tok};
 use super::{AttributionTag, Context, QuoteTag, quotes};
 use crate::rules::Status;
-use crate::rules::attribution::{AttributionRule, ContentFrom, CueHit, CueReading, SourceFrom};
+use crate::rules::attribution::{AttributionRule, ByteSet, ContentFrom, CueHit, CueReading, SourceFrom};
 use crate::rules::quote::QuoteMarks;
 use crate::rules::sources::Boundary;
 use crate::segment::BlockKind;
@@ -76,9 +76,10 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
             continue;
         }
         sources::tokenize_into(ctx.text, s.range.clone(), &mut toks);
+        let present = ByteSet::of(&ctx.text.as_bytes()[s.range.clone()]);
         let first = cands.len();
         for h in &hits[lo..hi] {
-            if let Some(c) = first_rule(ctx, si, h, &toks, &cands[first..], quotes) {
+            if let Some(c) = first_rule(ctx, si, h, &toks, &present, &cands[first..], quotes) {
                 cands.push(c);
             }
         }
@@ -93,8 +94,9 @@ pub fn tag(ctx: &Context, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
     finish(ctx, cands, quotes)
 }
 
-/// Try the rules on one cue; the first that holds wins.
-fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
+/// Try the rules on one cue; the first that holds wins. `present` holds the bytes of the
+/// sentence: a rule whose context needs others cannot hold.
+fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], present: &ByteSet, prev: &[Cand], quotes: &[QuoteTag]) -> Option<Cand> {
     // a capitalised cue inside a sentence is a name (`the United States`, `Islamic State`)
     // unless the sentence is a title in capitalised words
     let s = &ctx.seg.sentences[si].range;
@@ -106,7 +108,11 @@ fn first_rule(ctx: &Context, si: usize, h: &CueHit, toks: &[Tok], prev: &[Cand],
     }
     let qi = quotes.partition_point(|q| q.range.end < h.range.end);
     let quoted = quotes.get(qi).is_some_and(|q| q.range.start <= h.range.start && h.range.end <= q.range.end);
-    let skip = |rule: &AttributionRule| ctx.rules.rules[rule.rule].status == Status::Off || (quoted && !rule.in_quotes);
+    let skip = |rule: &AttributionRule| {
+        ctx.rules.rules[rule.rule].status == Status::Off
+            || (quoted && !rule.in_quotes)
+            || [rule.before_needs, rule.after_needs].iter().flatten().any(|n| !n.meets(present))
+    };
     let readings = &ctx.rules.cues.readings[h.form];
     // the rules that accept this form, worked out once per form
     if let Some(pairs) = ctx.rules.cues.accepting(&ctx.rules.attributions, h.form) {
@@ -176,29 +182,31 @@ fn apply(
     let before = &text[s.start..cue.start];
     let after = &text[cue.end..s.end];
     // cheap tests first: the `after` side is anchored at the cue and fails fast; captures
-    // run only once every condition holds. A side without named groups is only searched
-    // for the bounds of its match: the `before` search is its test too.
-    if rule.after.as_ref().is_some_and(|re| !re.is_match(after)) {
-        return None;
-    }
-    let b_plain = match &rule.before {
-        Some(re) if !rule.before_groups => Some(re.find(before)?.start()),
-        Some(re) if !re.is_match(before) => return None,
+    // run only once every condition holds. The `before` search, and the `after` search of
+    // a side without groups, is its test and gives the bounds of its match.
+    let a_plain = match &rule.after {
+        Some(re) if !rule.after_groups => Some(re.find(after)?.end()),
+        Some(re) if !re.is_match(after) => return None,
         _ => None,
+    };
+    let b_match = match &rule.before {
+        Some(re) => Some(re.find(before)?),
+        None => None,
     };
     if rule.not_after.as_ref().is_some_and(|re| re.is_match(after)) || rule.not_before.as_ref().is_some_and(|re| re.is_match(before)) {
         return None;
     }
-    let bcaps = rule.before.as_ref().filter(|_| rule.before_groups).and_then(|re| re.captures(before));
+    // a group is read as none when it holds no letter or digit (see `group` below), so the
+    // groups of a `before` match without one need no captures, unless the `after` side has
+    // groups too (a group of both sides is their union)
+    let bcaps = b_match
+        .filter(|m| rule.before_groups && (rule.after_groups || m.as_str().chars().any(char::is_alphanumeric)))
+        .and_then(|_| rule.before.as_ref()?.captures(before));
     let acaps = rule.after.as_ref().filter(|_| rule.after_groups).and_then(|re| re.captures(after));
-    let b_start = match (b_plain, &bcaps) {
-        (Some(b), _) => s.start + b,
-        (None, Some(c)) => s.start + c.get(0).map_or(before.len(), |m| m.start()),
-        (None, None) => cue.start,
-    };
-    let a_end = match (&rule.after, &acaps) {
-        (_, Some(c)) => cue.end + c.get(0).map_or(0, |m| m.end()),
-        (Some(re), None) => cue.end + re.find(after).map_or(0, |m| m.end()),
+    let b_start = b_match.map_or(cue.start, |m| s.start + m.start());
+    let a_end = match (a_plain, &acaps) {
+        (Some(e), _) => cue.end + e,
+        (None, Some(c)) => cue.end + c.get(0).map_or(0, |m| m.end()),
         (None, None) => cue.end,
     };
     // a group from `before`, `after`, or both (a content split by its cue: the union)
@@ -630,7 +638,7 @@ fn extend_over_continuations(ctx: &Context, cands: &mut [Cand], quotes: &[QuoteT
 
 /// Resolve sources, link and classify quotations, build the tags.
 fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
-    let names = Names::default();
+    let names = Names::new(ctx.seg.sentences.len());
     let mut out = Vec::with_capacity(cands.len());
     let mut attributed = vec![false; quotes.len()];
     for (ai, c) in cands.into_iter().enumerate() {
