@@ -478,7 +478,6 @@ pub fn ascii_boundaries(regex: Regex) -> Regex {
     regex::RegexBuilder::new(&out).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build().unwrap_or(regex)
 }
 
-
 /// `p` with its word boundaries made ASCII (see [`ascii_boundaries`]).
 pub fn ascii_pattern(p: &str) -> String {
     if !p.contains("\\b") && !p.contains("\\B") {
