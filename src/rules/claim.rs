@@ -21,9 +21,13 @@
 //! ASCII letter and a non-ASCII one counts as a boundary.
 //!
 //! The patterns of each kind share a literal prefilter ([`Prefilter`]): one Aho-Corasick
-//! scan of a sentence tells which patterns can match, and only those run.
+//! scan of a sentence tells which patterns can match, and only those run. A regex is built
+//! the first time it runs ([`LazyRegex`]), so one the prefilter always decides (a word list
+//! with no veto) is never built.
 
 use std::collections::BTreeMap;
+use std::ops::Deref;
+use std::sync::OnceLock;
 
 use regex::Regex;
 
@@ -80,6 +84,48 @@ impl Level {
     }
 }
 
+/// A claim rule's regex (lexicons expanded, word boundaries ASCII), built the first time it
+/// is used. Building the ~110 claim regexes costs more than tagging megabytes of text, and
+/// many runs never need some of them: the prefilter's verdict decides most texts alone.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    /// The pattern it is built from.
+    pattern: String,
+    regex: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// A regex already built (and so checked).
+    pub fn built(regex: Regex) -> LazyRegex {
+        LazyRegex { pattern: regex.as_str().to_string(), regex: OnceLock::from(regex) }
+    }
+
+    /// A regex to build when first used, from a pattern known to compile (the built-in
+    /// rules', which the test suite builds): a pattern that does not compile panics then.
+    pub fn deferred(pattern: String) -> LazyRegex {
+        LazyRegex { pattern, regex: OnceLock::new() }
+    }
+
+    /// The pattern, without building the regex.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+}
+
+impl Deref for LazyRegex {
+    type Target = Regex;
+
+    fn deref(&self) -> &Regex {
+        self.regex.get_or_init(|| {
+            regex::RegexBuilder::new(&self.pattern)
+                .size_limit(super::REGEX_SIZE_LIMIT)
+                .dfa_size_limit(super::DFA_SIZE_LIMIT)
+                .build()
+                .unwrap_or_else(|e| panic!("a built-in claim pattern does not compile: {e}"))
+        })
+    }
+}
+
 /// A compiled `claim_type` rule.
 #[derive(Debug, Clone)]
 pub struct TypeRule {
@@ -88,9 +134,9 @@ pub struct TypeRule {
     /// The type it gives.
     pub claim_type: String,
     /// Its pattern.
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Matches of this veto overlapping matches of `regex`.
-    pub unless: Option<Regex>,
+    pub unless: Option<LazyRegex>,
 }
 
 /// A compiled `claim_cue` rule.
@@ -103,12 +149,17 @@ pub struct CueRule {
     /// A hedge's level.
     pub level: Option<Level>,
     /// Its pattern; the `cue` group, when present, is the cue's span.
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Veto pattern.
-    pub unless: Option<Regex>,
+    pub unless: Option<LazyRegex>,
+}
+
+impl CueRule {
     /// Whether `regex` has a `cue` group (else a match is its own cue, and no capture search
     /// is needed).
-    pub has_cue_group: bool,
+    pub fn has_cue_group(&self) -> bool {
+        self.regex.capture_names().any(|n| n == Some("cue"))
+    }
 }
 
 /// A compiled `not_claim` rule.
@@ -117,9 +168,9 @@ pub struct NotClaimRule {
     /// Index in [`super::RuleSet::rules`].
     pub rule: usize,
     /// Its pattern, over the sentence.
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Veto pattern.
-    pub unless: Option<Regex>,
+    pub unless: Option<LazyRegex>,
 }
 
 /// What a `claim_clause` rule does.
@@ -142,13 +193,13 @@ pub struct ClauseRule {
     /// Sentence test or split point.
     pub kind: ClauseKind,
     /// Its pattern.
-    pub regex: Regex,
+    pub regex: LazyRegex,
     /// Fewest words a clause (or sentence) must keep; for a frame, fewest words its pattern
     /// must find.
     pub min_words: usize,
     /// For a frame: words its pattern finds that do not count (they belong to the
     /// attribution: `also`, `on Monday`, `that`).
-    pub unless: Option<Regex>,
+    pub unless: Option<LazyRegex>,
 }
 
 /// A test on a claim, for a check-worthiness feature.
@@ -223,9 +274,9 @@ pub struct FeatureRule {
     /// A test on the claim.
     pub when: Option<Test>,
     /// A pattern over the claim's text.
-    pub regex: Option<Regex>,
+    pub regex: Option<LazyRegex>,
     /// Veto pattern.
-    pub unless: Option<Regex>,
+    pub unless: Option<LazyRegex>,
 }
 
 /// Every claim rule, compiled, with the per-kind prefilter sets and the lexicons.
@@ -258,6 +309,9 @@ pub struct ClaimRules {
     pub cue_lexicon: CueLexicon,
     /// Countries, organisations, roles, titles and name parts.
     pub entities: EntityLexicon,
+    /// Whether the regexes are [`LazyRegex::deferred`] (the built-in rules) rather than
+    /// built, and so checked, as each rule is compiled.
+    pub deferred: bool,
 }
 
 impl ClaimRules {
@@ -280,20 +334,20 @@ impl ClaimRules {
 
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
-        let unless = raw.unless.as_ref().and_then(|u| compile_ascii(ctx, u, errors));
+        let unless = raw.unless.as_ref().and_then(|u| self.compile_ascii(ctx, u, errors));
         if raw.unless.is_some() && unless.is_none() {
             return;
         }
         match raw.kind.get_ref().as_str() {
             "claim_type" => {
-                let regex = regex_ascii(ctx, raw, errors);
+                let regex = self.regex_ascii(ctx, raw, errors);
                 let t = ctx.choice(raw, &raw.claim_type, "type", RULE_TYPES, errors);
                 if let (Some(regex), Some(claim_type)) = (regex, t) {
                     self.types.push(TypeRule { rule, claim_type, regex, unless });
                 }
             }
             "claim_cue" => {
-                let regex = regex_ascii(ctx, raw, errors);
+                let regex = self.regex_ascii(ctx, raw, errors);
                 let kind = ctx.choice(raw, &raw.cue, "cue", CUE_KINDS, errors).map(|k| match k.as_str() {
                     "hedge" => CueKind::Hedge,
                     "booster" => CueKind::Booster,
@@ -319,17 +373,16 @@ impl ClaimRules {
                 if let (Some(regex), Some(kind)) = (regex, kind)
                     && (kind != CueKind::Hedge || level.is_some())
                 {
-                    let has_cue_group = regex.capture_names().any(|n| n == Some("cue"));
-                    self.cues.push(CueRule { rule, kind, level, regex, unless, has_cue_group });
+                    self.cues.push(CueRule { rule, kind, level, regex, unless });
                 }
             }
             "not_claim" => {
-                if let Some(regex) = regex_ascii(ctx, raw, errors) {
+                if let Some(regex) = self.regex_ascii(ctx, raw, errors) {
                     self.not_claims.push(NotClaimRule { rule, regex, unless });
                 }
             }
             "claim_clause" => {
-                let regex = regex_ascii(ctx, raw, errors);
+                let regex = self.regex_ascii(ctx, raw, errors);
                 let kind = ctx.choice(raw, &raw.clause, "clause", &["sentence", "split", "frame"], errors).map(|k| match k.as_str() {
                     "sentence" => ClauseKind::Sentence,
                     "split" => ClauseKind::Split,
@@ -343,7 +396,7 @@ impl ClaimRules {
         }
     }
 
-    fn compile_feature(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, unless: Option<Regex>, errors: &mut Vec<RuleError>) {
+    fn compile_feature(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, unless: Option<LazyRegex>, errors: &mut Vec<RuleError>) {
         let Some(weight) = &raw.weight else {
             errors.push(ctx.error(raw.name.span(), "a `checkworthiness` rule needs a `weight`"));
             return;
@@ -363,7 +416,7 @@ impl ClaimRules {
             None => None,
         };
         let regex = match &raw.pattern {
-            Some(p) => match compile_ascii(ctx, p, errors) {
+            Some(p) => match self.compile_ascii(ctx, p, errors) {
                 Some(r) => Some(r),
                 None => return,
             },
@@ -374,6 +427,21 @@ impl ClaimRules {
             return;
         }
         self.features.push(FeatureRule { rule, name: raw.name.get_ref().clone(), weight: *weight.get_ref(), when, regex, unless });
+    }
+
+    /// Compile a rule's `pattern` with ASCII word boundaries, once.
+    fn regex_ascii(&self, ctx: &Ctx, raw: &RawRule, errors: &mut Vec<RuleError>) -> Option<LazyRegex> {
+        let Some(p) = &raw.pattern else { return ctx.regex(raw, errors).map(LazyRegex::built) };
+        self.compile_ascii(ctx, p, errors)
+    }
+
+    /// Compile a spanned pattern with ASCII word boundaries, once, or defer it (see
+    /// [`ClaimRules::deferred`]).
+    fn compile_ascii(&self, ctx: &Ctx, p: &toml::Spanned<String>, errors: &mut Vec<RuleError>) -> Option<LazyRegex> {
+        if self.deferred {
+            return ctx.expand_pattern(p, errors).map(|e| LazyRegex::deferred(ascii_pattern(&e)));
+        }
+        ctx.compile_pattern_with(p, errors, Some(ascii_pattern)).map(LazyRegex::built)
     }
 
     /// Build the prefilter sets and the lexicons once every rule is compiled.
@@ -395,7 +463,7 @@ impl ClaimRules {
         self.cue_lexicon = CueLexicon::compile(lexicons, &src, errors);
         // The cue phrases ride on the same automaton: one scan of a sentence serves both.
         let phrases: Vec<&str> = self.cue_lexicon.entries.iter().map(|e| e.text.as_str()).collect();
-        self.prefilter = Prefilter::with_extra(patterns.map(Regex::as_str), &phrases);
+        self.prefilter = Prefilter::with_extra(patterns.map(LazyRegex::as_str), &phrases);
         self.entities = EntityLexicon::compile(lexicons, &src, errors);
     }
 }
@@ -408,17 +476,6 @@ impl ClaimRules {
 pub fn ascii_boundaries(regex: Regex) -> Regex {
     let out = ascii_pattern(regex.as_str());
     regex::RegexBuilder::new(&out).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build().unwrap_or(regex)
-}
-
-/// Compile a rule's `pattern` with ASCII word boundaries, once.
-fn regex_ascii(ctx: &Ctx, raw: &RawRule, errors: &mut Vec<RuleError>) -> Option<Regex> {
-    let Some(p) = &raw.pattern else { return ctx.regex(raw, errors) };
-    compile_ascii(ctx, p, errors)
-}
-
-/// Compile a spanned pattern with ASCII word boundaries, once.
-fn compile_ascii(ctx: &Ctx, p: &toml::Spanned<String>, errors: &mut Vec<RuleError>) -> Option<Regex> {
-    ctx.compile_pattern_with(p, errors, Some(ascii_pattern))
 }
 
 /// `p` with its word boundaries made ASCII (see [`ascii_boundaries`]).
@@ -459,7 +516,7 @@ pub fn ascii_pattern(p: &str) -> String {
 
 /// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when
 /// the pattern matched.
-pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) -> Vec<regex::Match<'t>> {
+pub fn matches_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t str) -> Vec<regex::Match<'t>> {
     let mut out = Vec::new();
     each_match_unless(regex, unless, text, |m| out.push(m));
     out
@@ -467,15 +524,16 @@ pub fn matches_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str) 
 
 /// Call `f` on each match of `regex` in `text` that no match of `unless` overlaps, in text
 /// order, without collecting them. The veto is searched lazily, only as far as the
-/// pattern's matches go.
-pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t str, mut f: impl FnMut(regex::Match<'t>)) {
+/// pattern's matches go (and built only when the pattern matches).
+pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t str, mut f: impl FnMut(regex::Match<'t>)) {
     let Some(u) = unless else {
         regex.find_iter(text).for_each(f);
         return;
     };
     // Both are in text order and a regex's matches do not overlap: one sweep.
-    let mut vetoes = u.find_iter(text).map(|m| m.range()).peekable();
+    let mut vetoes = None;
     for m in regex.find_iter(text) {
+        let vetoes = vetoes.get_or_insert_with(|| u.find_iter(text).map(|m| m.range()).peekable());
         while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
         if vetoes.peek().is_none_or(|v| v.start >= m.end()) {
             f(m);
@@ -485,7 +543,7 @@ pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&Regex>, text: &'t st
 
 /// Whether a pattern with this prefilter verdict has a match in `text` that no match of
 /// `unless` overlaps; the regexes run only when the verdict leaves it open.
-pub fn verdict_holds(verdict: Verdict, regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
+pub fn verdict_holds(verdict: Verdict, regex: &LazyRegex, unless: Option<&LazyRegex>, text: &str) -> bool {
     match verdict {
         NO => false,
         YES if unless.is_none() => true,
@@ -497,10 +555,11 @@ pub fn verdict_holds(verdict: Verdict, regex: &Regex, unless: Option<&Regex>, te
 /// Whether `regex` has a match in `text` that no match of `unless` overlaps. Both are
 /// searched lazily: the veto's matches are read only as far as the pattern's matches go, and
 /// the search stops at the first match no veto overlaps.
-pub fn is_match_unless(regex: &Regex, unless: Option<&Regex>, text: &str) -> bool {
+pub fn is_match_unless(regex: &Regex, unless: Option<&LazyRegex>, text: &str) -> bool {
     let Some(u) = unless else { return regex.is_match(text) };
-    let mut vetoes = u.find_iter(text).map(|m| m.range()).peekable();
+    let mut vetoes = None;
     for m in regex.find_iter(text) {
+        let vetoes = vetoes.get_or_insert_with(|| u.find_iter(text).map(|m| m.range()).peekable());
         while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
         if vetoes.peek().is_none_or(|v| v.start >= m.end()) {
             return true;
@@ -525,6 +584,28 @@ mod tests {
     }
 
     #[test]
+    fn deferred_builtin_patterns_are_the_checked_ones() {
+        // The built-in rules defer their claim regexes; loaded as any rule set, each is built
+        // (an error would fail the load) from the same pattern.
+        let checked = super::super::RuleSet::load(&super::super::builtin_files(), "built-in").expect("built-in rules load");
+        let deferred = super::super::RuleSet::builtin();
+        let patterns = |c: &ClaimRules| -> Vec<String> {
+            let unless = |u: &Option<LazyRegex>| u.as_ref().map(|u| u.as_str().to_string());
+            let mut out = Vec::new();
+            out.extend(c.types.iter().flat_map(|r| [Some(r.regex.as_str().to_string()), unless(&r.unless)]));
+            out.extend(c.cues.iter().flat_map(|r| [Some(r.regex.as_str().to_string()), unless(&r.unless)]));
+            out.extend(c.not_claims.iter().flat_map(|r| [Some(r.regex.as_str().to_string()), unless(&r.unless)]));
+            out.extend(c.clauses.iter().flat_map(|r| [Some(r.regex.as_str().to_string()), unless(&r.unless)]));
+            out.extend(c.features.iter().flat_map(|r| [r.regex.as_ref().map(|x| x.as_str().to_string()), unless(&r.unless)]));
+            out.into_iter().flatten().collect()
+        };
+        assert!(checked.claims.types.iter().all(|r| r.regex.regex.get().is_some()));
+        assert!(deferred.claims.types.iter().all(|r| r.regex.regex.get().is_none()));
+        assert_eq!(patterns(&checked.claims), patterns(&deferred.claims));
+        assert!(patterns(&checked.claims).len() > 100);
+    }
+
+    #[test]
     fn word_boundaries_become_ascii() {
         let r = ascii_boundaries(Regex::new(r"(?i)\bwill\b|[\\b]\Bx").unwrap());
         assert_eq!(r.as_str(), r"(?i)(?-u:\b)will(?-u:\b)|[\\b](?-u:\B)x");
@@ -535,7 +616,7 @@ mod tests {
     #[test]
     fn unless_vetoes_only_overlapping_matches() {
         let r = Regex::new(r"\bwill\b").unwrap();
-        let u = Regex::new(r"\bpolitical will\b").unwrap();
+        let u = LazyRegex::deferred(r"\bpolitical will\b".into());
         let got: Vec<usize> =
             matches_unless(&r, Some(&u), "The political will is there and it will pass.").iter().map(|m| m.start()).collect();
         assert_eq!(got, [35]);

@@ -334,9 +334,10 @@ fn read_files(dir: &Path) -> Result<Files, RuleError> {
 
 impl RuleSet {
     /// The built-in rule set. Panics only if the embedded rules are broken, which the test
-    /// suite rules out.
+    /// suite rules out; so its claim regexes are compiled when first needed, not checked
+    /// here (see [`claim::LazyRegex`]).
     pub fn builtin() -> RuleSet {
-        RuleSet::load(&builtin_files(), "built-in").unwrap_or_else(|e| panic!("built-in rules are invalid:\n{e}"))
+        RuleSet::load_with(&builtin_files(), "built-in", true).unwrap_or_else(|e| panic!("built-in rules are invalid:\n{e}"))
     }
 
     /// Load a rule set from a directory.
@@ -347,6 +348,12 @@ impl RuleSet {
 
     /// Compile a rule set from its files. `origin` prefixes paths in error messages.
     pub fn load(files: &Files, origin: &str) -> Result<RuleSet, RuleErrors> {
+        RuleSet::load_with(files, origin, false)
+    }
+
+    /// [`RuleSet::load`]; with `defer_claims`, the claim regexes are left to compile when a
+    /// text first needs them, so their errors are not reported (rules known to be valid).
+    fn load_with(files: &Files, origin: &str, defer_claims: bool) -> Result<RuleSet, RuleErrors> {
         let shown =
             |rel: &str| if origin == "built-in" { format!("rules/{rel}") } else { format!("{}/{rel}", origin.trim_end_matches('/')) };
         let mut errors = Vec::new();
@@ -376,7 +383,7 @@ impl RuleSet {
             attributions: Vec::new(),
             cues,
             sources,
-            claims: claim::ClaimRules::default(),
+            claims: claim::ClaimRules { deferred: defer_claims, ..Default::default() },
             hash: hash_files(files),
             origin: origin.to_string(),
         };
@@ -551,13 +558,7 @@ impl Ctx<'_> {
         errors: &mut Vec<RuleError>,
         rewrite: Option<fn(&str) -> String>,
     ) -> Option<regex::Regex> {
-        let expanded = match expand_lexicons(p.get_ref(), self.lexicons) {
-            Ok(s) => s,
-            Err(m) => {
-                errors.push(self.error(p.span(), m));
-                return None;
-            }
-        };
+        let expanded = self.expand_pattern(p, errors)?;
         if let Some(rewritten) = rewrite.map(|f| f(&expanded)).filter(|r| *r != expanded)
             && let Ok(r) = regex::RegexBuilder::new(&rewritten).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build()
         {
@@ -574,6 +575,11 @@ impl Ctx<'_> {
                 None
             }
         }
+    }
+
+    /// A spanned pattern with `{{lexicon}}` expanded, or its error pushed.
+    pub fn expand_pattern(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<String> {
+        expand_lexicons(p.get_ref(), self.lexicons).map_err(|m| errors.push(self.error(p.span(), m))).ok()
     }
 
     /// A required string field from a fixed set of values.

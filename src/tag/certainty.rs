@@ -61,7 +61,7 @@ fn with_lexicon_cues(rules: &RuleSet, text: &str, base: usize, candidates: &[Ver
     {
         for (_, r) in cr.cues.iter().enumerate().filter(|(i, _)| candidates[cr.cue_base + i] != NO) {
             each_match_unless(&r.regex, r.unless.as_ref(), text, |m| {
-                let range = if r.has_cue_group {
+                let range = if r.has_cue_group() {
                     r.regex.captures_at(text, m.start()).and_then(|c| c.name("cue").map(|g| g.range())).unwrap_or(m.range())
                 } else {
                     m.range()
