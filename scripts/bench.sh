@@ -8,6 +8,7 @@
 #   RUNS=5 scripts/bench.sh     # best of 5 instead of 3
 #   SKIP_GB=1 scripts/bench.sh  # skip the 1 GB streaming run
 #   SKIP_PEER=1 scripts/bench.sh  # skip blingfire, the peer measured in the same run
+#   SKIP_LINEAR=1 scripts/bench.sh  # skip the one-document 5 MB vs 50 MB run
 #
 # The peer: blingfire's sentence splitting alone (PyPI `blingfire`), in a scratch
 # virtualenv outside the repository ($BENCH_VENV, made on first use; never a dependency).
@@ -66,4 +67,34 @@ if [ -z "${SKIP_GB:-}" ]; then
   /usr/bin/time -f "%e %M" -o "$OUT/time" bash -c "for i in \$(seq $REPEAT); do cat ${CORPUS[*]}; done | $BIN extract -q --threads 2 --input-format jsonl - -o - --format jsonl > /dev/null"
   read -r secs kb < "$OUT/time"
   python3 -c "b=$BYTES*$REPEAT; print(f'  {b/1e9:.2f} GB in {$secs:.1f} s, {b/1e6/$secs:.1f} MB/s, peak RSS {$kb/1024:.1f} MB')"
+fi
+
+if [ -z "${SKIP_LINEAR:-}" ]; then
+  # Linearity: one document of 5 MB and one of 50 MB (the corpus's texts joined as
+  # paragraphs), full extraction on one thread; the bar is at most 12x the time and 10x
+  # the memory for 10x the text.
+  echo
+  echo "one document, full extraction, 1 thread:"
+  python3 - "$OUT" "${CORPUS[@]}" <<'PY'
+import json, sys
+out, paths = sys.argv[1], sys.argv[2:]
+texts = [json.loads(line)["text"] for p in paths for line in open(p, encoding="utf-8")]
+for size in (5_000_000, 50_000_000):
+    parts, n, i = [], 0, 0
+    while n < size:
+        t = texts[i % len(texts)]
+        parts.append(t)
+        n += len(t.encode()) + 2
+        i += 1
+    with open(f"{out}/doc{size // 1_000_000}.jsonl", "w", encoding="utf-8") as f:
+        f.write(json.dumps({"id": "one", "text": "\n\n".join(parts)}) + "\n")
+PY
+  for mb in 5 50; do
+    /usr/bin/time -f "%e %U %M" -o "$OUT/time.$mb" "$BIN" extract -q --threads 1 "$OUT/doc$mb.jsonl" -o "$OUT/doc$mb"
+    rm -rf "$OUT/doc$mb"
+    read -r secs user kb < "$OUT/time.$mb"
+    echo "  $mb MB: $secs s (user $user s), peak RSS $((kb / 1024)) MB"
+  done
+  read -r s5 u5 k5 < "$OUT/time.5"; read -r s50 u50 k50 < "$OUT/time.50"
+  python3 -c "print(f'  50 MB / 5 MB: time x{$s50/$s5:.1f} (user x{$u50/$u5:.1f}), memory x{$k50/$k5:.1f}')"
 fi
