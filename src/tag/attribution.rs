@@ -638,7 +638,7 @@ fn extend_over_continuations(ctx: &Context, cands: &mut [Cand], quotes: &[QuoteT
 
 /// Resolve sources, link and classify quotations, build the tags.
 fn finish(ctx: &Context, cands: Vec<Cand>, quotes: &mut [QuoteTag]) -> Vec<AttributionTag> {
-    let names = Names::new(ctx.seg.sentences.len());
+    let names = Names::default();
     let mut out = Vec::with_capacity(cands.len());
     let mut attributed = vec![false; quotes.len()];
     for (ai, c) in cands.into_iter().enumerate() {

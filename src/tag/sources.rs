@@ -17,6 +17,7 @@
 //! (`the Japanese foreign minister` → `Japanese foreign minister`); anonymous sources
 //! resolve to nothing. Every step is written to the reasoning kept for `explain`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::Context;
@@ -341,99 +342,123 @@ pub struct Mention {
 }
 
 /// The names of a document: capitalised runs without their titles, and the speakers found
-/// so far. The names of a sentence are read at the first question that needs them, and
-/// kept (many documents resolve every source without them): a pronoun reads the sentences
-/// of its window, a short name the sentences that write it.
+/// so far. The names are read where a question needs them (many documents resolve every
+/// source without them): a pronoun reads the sentences of its window, a short name the
+/// index of the whole document, made at the first such question that a scan of the text
+/// cannot answer.
 #[derive(Debug, Default)]
 pub struct Names {
-    /// The mentions of each sentence of the document, read at the first use.
-    by_sentence: Vec<std::cell::OnceCell<Vec<Mention>>>,
+    /// The mentions of the document, found once, at the first use.
+    index: std::cell::OnceCell<NameIndex>,
+    /// How many short names were looked for in the text before the index was made.
+    searches: std::cell::Cell<usize>,
     /// The resolved sources of the attributions found so far, in document order.
     pub speakers: std::cell::RefCell<Vec<Mention>>,
 }
 
-impl Names {
-    /// The names of a document of `sentences` sentences (none read yet).
-    pub fn new(sentences: usize) -> Names {
-        Names { by_sentence: (0..sentences).map(|_| std::cell::OnceCell::new()).collect(), speakers: Default::default() }
-    }
+/// The mentions of a document.
+#[derive(Debug, Default)]
+struct NameIndex {
+    /// Mentions in document order.
+    mentions: Vec<Mention>,
+    /// Name word → indexes of person mentions of two or more words holding it.
+    by_word: HashMap<String, Vec<usize>>,
+}
 
-    /// The mentions of sentence `si`, in order (read at the first call).
-    fn of_sentence(&self, ctx: &Context, si: usize) -> &[Mention] {
-        self.by_sentence[si].get_or_init(|| {
-            let mut out = Vec::new();
-            sentence_mentions(ctx, si, &mut Vec::new(), &mut out);
-            out
-        })
+impl Names {
+    /// The mentions of the document (found at the first call).
+    fn index(&self, ctx: &Context) -> &NameIndex {
+        self.index.get_or_init(|| NameIndex::build(ctx))
     }
 
     /// The longest full form of a short person name: a multi-word name ending (or else
     /// starting) with it, the most recent before `at` if any.
     pub fn full_form(&self, ctx: &Context, short: &str, at: usize) -> Option<&str> {
-        // the person names of two or more words holding `short` as a word, in document
-        // order: such a name is written in a sentence that holds `short` beside another
-        // capitalised word
-        let (text, sentences, lex) = (ctx.text, &ctx.seg.sentences, &ctx.rules.sources);
-        if not_in_a_person(short, lex) {
-            return None;
-        }
-        let finder = memchr::memmem::Finder::new(short);
-        let mut cands: Vec<&Mention> = Vec::new();
-        let mut from = 0;
-        let mut last = None;
-        while !short.is_empty()
-            && let Some(i) = finder.find(&text.as_bytes()[from..])
-        {
-            let p = from + i;
-            from = p + 1;
-            let si = sentences.partition_point(|s| s.range.end <= p);
-            if last == Some(si) || !sentences.get(si).is_some_and(|s| s.range.start <= p && beside_a_name(text, &s.range, p, short, lex)) {
-                continue;
+        // a name the text never writes beside another capitalised word has no full form:
+        // the first few are ruled out so without the index (each look is a scan of the text)
+        if self.index.get().is_none() && self.searches.get() < NAME_SEARCHES {
+            self.searches.set(self.searches.get() + 1);
+            if !written_in_a_name(ctx, short) {
+                return None;
             }
-            last = Some(si);
-            // (once for each word of the name that is `short`)
-            let persons = self.of_sentence(ctx, si).iter().filter(|m| m.kind == "person" && m.name.split_whitespace().count() >= 2);
-            cands.extend(persons.flat_map(|m| m.name.split_whitespace().filter(|w| *w == short).map(move |_| m)));
         }
+        let index = self.index(ctx);
+        let cands = index.by_word.get(short)?;
         let pick = |last: bool| {
-            let fits = |m: &&&Mention| m.name != short && if last { m.name.ends_with(short) } else { m.name.starts_with(short) };
-            // look back from `at` a bounded number
-            let k = cands.partition_point(|m| m.at < at);
-            cands[..k].iter().rev().take(64).find(fits).or_else(|| cands[k..].iter().take(64).find(fits)).copied()
+            let fits = |&&i: &&usize| {
+                let n = &index.mentions[i].name;
+                n != short && if last { n.ends_with(short) } else { n.starts_with(short) }
+            };
+            // mention indexes are in document order: look back from `at` a bounded number
+            let k = cands.partition_point(|&i| index.mentions[i].at < at);
+            cands[..k].iter().rev().take(64).find(|i| fits(i)).or_else(|| cands[k..].iter().take(64).find(|i| fits(i))).copied()
         };
-        pick(true).or_else(|| pick(false)).map(|m| m.name.as_str())
+        pick(true).or_else(|| pick(false)).map(|i| index.mentions[i].name.as_str())
     }
 }
 
-/// Whether a word makes a name holding it an organisation (an organisation word or a
-/// joining word), when that is known from the word alone: a word written all in letters and
-/// digits is one token.
-fn not_in_a_person(w: &str, lex: &SourceLexicons) -> bool {
-    w.chars().all(char::is_alphanumeric) && (lex.organization_words.contains(w) || lex.boundary(w) == Some(Boundary::Join))
-}
+/// How many short names a document's text is searched for before its names are indexed.
+pub const NAME_SEARCHES: usize = 8;
 
-/// Whether `short`, written at byte `p` of sentence `s`, may be a word of a
-/// person name of two or more words (what [`Names::full_form`] looks for): it follows a
-/// capitalised word across spaces only, or spaces and a capitalised word follow it, and
-/// that word is not one that makes the name an organisation. (The words of such a name are
-/// word tokens of one sentence with only spaces between them; a word token ends in a letter
-/// or digit, `.` or `%`.)
-fn beside_a_name(text: &str, s: &Range<usize>, p: usize, short: &str, lex: &SourceLexicons) -> bool {
-    if p + short.len() > s.end {
+/// Whether `short` may be a word of a person name of two or more words (what
+/// [`Names::full_form`] looks for): somewhere in a sentence it follows a capitalised word
+/// across spaces only, or spaces and a capitalised word follow it, and neither it nor that
+/// word is an organisation or joining word. (The words of such a name are word tokens of one
+/// sentence with only spaces between them; a word token ends in a letter or digit, `.` or
+/// `%`.)
+fn written_in_a_name(ctx: &Context, short: &str) -> bool {
+    let (text, sentences, lex) = (ctx.text, &ctx.seg.sentences, &ctx.rules.sources);
+    // an organisation word or a joining word makes a name an organisation; a word written
+    // all in letters and digits is one token, so it is known to be one
+    let not_in_a_person =
+        |w: &str| w.chars().all(char::is_alphanumeric) && (lex.organization_words.contains(w) || lex.boundary(w) == Some(Boundary::Join));
+    if not_in_a_person(short) {
         return false;
     }
-    let before = &text[s.start..p];
-    let lead = before.trim_end_matches(char::is_whitespace);
-    if lead.len() < before.len() && lead.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '%') {
-        let word = lead.rsplit(char::is_whitespace).next().unwrap_or(lead);
-        if word.chars().any(char::is_uppercase) && !not_in_a_person(word, lex) {
+    let finder = memchr::memmem::Finder::new(short);
+    let mut from = 0;
+    while !short.is_empty()
+        && let Some(i) = finder.find(&text.as_bytes()[from..])
+    {
+        let p = from + i;
+        from = p + 1;
+        let si = sentences.partition_point(|s| s.range.end <= p);
+        let Some(s) = sentences.get(si).filter(|s| s.range.start <= p && p + short.len() <= s.range.end) else { continue };
+        let before = &text[s.range.start..p];
+        let lead = before.trim_end_matches(char::is_whitespace);
+        if lead.len() < before.len() && lead.ends_with(|c: char| c.is_alphanumeric() || c == '.' || c == '%') {
+            let word = lead.rsplit(char::is_whitespace).next().unwrap_or(lead);
+            if word.chars().any(char::is_uppercase) && !not_in_a_person(word) {
+                return true;
+            }
+        }
+        let after = &text[p + short.len()..s.range.end];
+        let rest = after.trim_start_matches(char::is_whitespace);
+        let word = rest.split(char::is_whitespace).next().unwrap_or(rest);
+        if rest.len() < after.len() && rest.starts_with(char::is_uppercase) && !not_in_a_person(word) {
             return true;
         }
     }
-    let after = &text[p + short.len()..s.end];
-    let rest = after.trim_start_matches(char::is_whitespace);
-    let word = rest.split(char::is_whitespace).next().unwrap_or(rest);
-    rest.len() < after.len() && rest.starts_with(char::is_uppercase) && !not_in_a_person(word, lex)
+    false
+}
+
+impl NameIndex {
+    /// Find the names of a document.
+    fn build(ctx: &Context) -> NameIndex {
+        let mut names = NameIndex::default();
+        let mut toks = Vec::new();
+        for si in 0..ctx.seg.sentences.len() {
+            sentence_mentions(ctx, si, &mut toks, &mut names.mentions);
+        }
+        for (idx, m) in names.mentions.iter().enumerate() {
+            if m.kind == "person" && m.name.split_whitespace().count() >= 2 {
+                for part in m.name.split_whitespace() {
+                    names.by_word.entry(part.to_string()).or_default().push(idx);
+                }
+            }
+        }
+        names
+    }
 }
 
 /// Push the names of sentence `si` to `out` in order (none in front matter, boilerplate or
@@ -689,13 +714,21 @@ fn resolve_pronoun(ctx: &Context, names: &Names, refers: Refers, at: usize, si: 
     if let Some(m) = speakers[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)) {
         return Some(m.name.clone());
     }
-    // the names of the window: those of the sentences from `lo` on that begin before `at`
-    let hi = ctx.seg.sentences.partition_point(|s| s.range.start < at);
-    (lo..hi)
-        .rev()
-        .flat_map(|sj| names.of_sentence(ctx, sj).iter().rev())
-        .filter(|m| m.at < at)
-        .take_while(|m| m.sentence >= lo)
-        .find(|m| ok(m))
-        .map(|m| m.name.clone())
+    // the names of the window: from the index when the document has one, else read from
+    // the sentences from `lo` on that begin before `at`
+    let read;
+    let mentions = match names.index.get() {
+        Some(index) => &index.mentions[..],
+        None => {
+            let hi = ctx.seg.sentences.partition_point(|s| s.range.start < at);
+            let (mut toks, mut window) = (Vec::new(), Vec::new());
+            for sj in lo..hi {
+                sentence_mentions(ctx, sj, &mut toks, &mut window);
+            }
+            read = window;
+            &read[..]
+        }
+    };
+    let end = mentions.partition_point(|m| m.at < at);
+    mentions[..end].iter().rev().take_while(|m| m.sentence >= lo).find(|m| ok(m)).map(|m| m.name.clone())
 }
