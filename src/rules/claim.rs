@@ -541,6 +541,30 @@ pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'
     }
 }
 
+/// The number of matches of `regex` in `text` that no match of `unless` overlaps, counted
+/// up to `limit`: both searches stop there.
+pub fn count_matches_unless(regex: &Regex, unless: Option<&LazyRegex>, text: &str, limit: usize) -> usize {
+    let mut n = 0;
+    if limit == 0 {
+        return n;
+    }
+    let mut vetoes = None;
+    for m in regex.find_iter(text) {
+        if let Some(u) = unless {
+            let vetoes = vetoes.get_or_insert_with(|| u.find_iter(text).map(|m| m.range()).peekable());
+            while vetoes.next_if(|v| v.end <= m.start()).is_some() {}
+            if vetoes.peek().is_some_and(|v| v.start < m.end()) {
+                continue;
+            }
+        }
+        n += 1;
+        if n == limit {
+            break;
+        }
+    }
+    n
+}
+
 /// Whether a pattern with this prefilter verdict has a match in `text` that no match of
 /// `unless` overlaps; the regexes run only when the verdict leaves it open.
 pub fn verdict_holds(verdict: Verdict, regex: &LazyRegex, unless: Option<&LazyRegex>, text: &str) -> bool {

@@ -29,7 +29,7 @@ use super::checkworthy::{self, Facts};
 use super::entities::{self, Seen};
 use super::{AttributionTag, ClaimTag, Context, EntityTag, QuoteTag};
 use crate::rules::RuleSet;
-use crate::rules::claim::{ClauseKind, ClauseRule, CueKind, each_match_unless, verdict_holds};
+use crate::rules::claim::{ClauseKind, ClauseRule, CueKind, count_matches_unless, verdict_holds};
 use crate::rules::claim_prefilter::{Hit, Verdict};
 
 /// One clause of a sentence that may be a claim.
@@ -514,19 +514,26 @@ pub fn clauses(
 }
 
 /// Whether the frame rule `c` finds, in the `own` words of a frame with the source and cue
-/// words `attribution` left out, `min_words` words that say more than who spoke.
+/// words `attribution` left out, `min_words` words that say more than who spoke. The search
+/// stops at the `min_words`th word.
 fn says_more(c: &ClauseRule, text: &str, own: &[Range<usize>], attribution: &[Range<usize>]) -> bool {
+    let need = c.min_words.max(1);
     let mut n = 0;
+    let mut masked = String::new();
     for r in own {
         // Source and cue blanked out (same length, so the pattern's word boundaries hold).
-        let mut masked = text[r.clone()].to_string();
+        masked.clear();
+        masked.push_str(&text[r.clone()]);
         for a in attribution.iter().filter(|a| a.start < r.end && r.start < a.end) {
             let (s, e) = (a.start.max(r.start) - r.start, a.end.min(r.end) - r.start);
             masked.replace_range(s..e, &" ".repeat(e - s));
         }
-        each_match_unless(&c.regex, c.unless.as_ref(), &masked, |_| n += 1);
+        n += count_matches_unless(&c.regex, c.unless.as_ref(), &masked, need - n);
+        if n >= need {
+            return true;
+        }
     }
-    n >= c.min_words.max(1)
+    false
 }
 
 /// Cut `r` at every `clause = "split"` match that leaves both sides with the rule's
