@@ -334,8 +334,8 @@ fn read_files(dir: &Path) -> Result<Files, RuleError> {
 
 impl RuleSet {
     /// The built-in rule set. Panics only if the embedded rules are broken, which the test
-    /// suite rules out; so its claim regexes are compiled when first needed, not checked
-    /// here (see [`claim::LazyRegex`]).
+    /// suite rules out; so its claim and attribution regexes are compiled when first
+    /// needed, not checked here (see [`claim::LazyRegex`], [`attribution::ContextRegex`]).
     pub fn builtin() -> RuleSet {
         RuleSet::load_with(&builtin_files(), "built-in", true).unwrap_or_else(|e| panic!("built-in rules are invalid:\n{e}"))
     }
@@ -351,8 +351,9 @@ impl RuleSet {
         RuleSet::load_with(files, origin, false)
     }
 
-    /// [`RuleSet::load`]; with `defer_claims`, the claim regexes are left to compile when a
-    /// text first needs them, so their errors are not reported (rules known to be valid).
+    /// [`RuleSet::load`]; with `defer_claims`, the claim and attribution regexes are left to
+    /// compile when a text first needs them, so their errors are not reported (rules known
+    /// to be valid).
     fn load_with(files: &Files, origin: &str, defer_claims: bool) -> Result<RuleSet, RuleErrors> {
         let shown =
             |rel: &str| if origin == "built-in" { format!("rules/{rel}") } else { format!("{}/{rel}", origin.trim_end_matches('/')) };
@@ -413,7 +414,7 @@ impl RuleSet {
                     ));
                     continue;
                 }
-                let ctx = Ctx { path: &path, src, lexicons: &lexicons, shared: &shared };
+                let ctx = Ctx { path: &path, src, lexicons: &lexicons, shared: &shared, deferred: defer_claims };
                 let meta = ctx.meta(stem, &rule, span.start);
                 let before = errors.len();
                 set.compile_rule(&ctx, &rule, &meta, &mut errors);
@@ -497,10 +498,13 @@ pub struct Ctx<'a> {
     /// Regexes compiled so far in this load, by expanded pattern, for rules that share
     /// them (see [`attribution::compile_context_pattern_shared`]).
     pub shared: &'a SharedRegexes,
+    /// The rules are the built-in ones, known to compile: the attribution regexes are left
+    /// to build at their first use (see [`attribution::ContextRegex`]).
+    pub deferred: bool,
 }
 
 /// Compiled regexes by expanded pattern, kept while one rule set is loaded.
-pub type SharedRegexes = std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<regex::Regex>>>;
+pub type SharedRegexes = std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<attribution::ContextRegex>>>;
 
 impl Ctx<'_> {
     /// An error at a span of this file.
