@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::record::DocumentRecord;
 
+mod json;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 #[cfg(not(feature = "parquet"))]
@@ -266,10 +267,10 @@ impl<'a> Row<'a> {
         self
     }
 
-    /// A field holding `v` as JSON, in `scratch`.
-    fn json<T: serde::Serialize + ?Sized>(&mut self, v: &T, scratch: &mut Vec<u8>) -> &mut Self {
+    /// A field holding the JSON that `write` puts in `scratch`.
+    fn json(&mut self, write: impl FnOnce(&mut Vec<u8>), scratch: &mut Vec<u8>) -> &mut Self {
         scratch.clear();
-        serde_json::to_writer(&mut *scratch, v).expect("serializable");
+        write(scratch);
         self.field(std::str::from_utf8(scratch).expect("JSON is UTF-8"))
     }
 
@@ -282,8 +283,8 @@ impl<'a> Row<'a> {
             self.out.extend_from_slice(b"[]");
             return self;
         }
-        if items.iter().any(|s| s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)) {
-            return self.json(items, scratch);
+        if items.iter().any(|s| json::needs_escape(s)) {
+            return self.json(|out| json::strings(out, items), scratch);
         }
         self.sep();
         self.out.extend_from_slice(b"\"[");
@@ -340,7 +341,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
         (want(CsvTable::Sentences), want(CsvTable::Quotes), want(CsvTable::Attributions), want(CsvTable::Claims));
     let rows = [sentences.len(), quotes.len(), attributions.len(), claims.len()];
     let mut pq = if parquet { parquet::builders(tables, rows) } else { None };
-    items(j, "sentences", sentences, |s| {
+    items(j, "sentences", sentences, json::sentence, |s| {
         if let Some(p) = &mut pq {
             p.sentence(d, s);
         }
@@ -349,7 +350,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
         }
     });
-    items(j, "quotes", quotes, |q| {
+    items(j, "quotes", quotes, json::quote, |q| {
         if let Some(p) = &mut pq {
             p.quote(d, q);
         }
@@ -359,7 +360,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
         }
     });
-    items(j, "attributions", attributions, |a| {
+    items(j, "attributions", attributions, json::attribution, |a| {
         if let Some(p) = &mut pq {
             p.attribution(d, a);
         }
@@ -376,7 +377,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.opt(&a.hedge).field(&a.rule).end();
         }
     });
-    items(j, "claims", claims, |c| {
+    items(j, "claims", claims, json::claim, |c| {
         if let Some(p) = &mut pq {
             p.claim(d, c);
         }
@@ -385,7 +386,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
             w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
             w.flag(c.hedged).strings(&c.hedge_cues, &mut scratch).flag(c.negated).field(&c.claimant).opt(&c.attribution_id);
-            w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).opt(&c.frame_claim_id).end();
+            w.json(|out| json::entities(out, &c.entities), &mut scratch).strings(&c.rules, &mut scratch).opt(&c.frame_claim_id).end();
         }
     });
     member(j, "errors", &errors);
@@ -402,8 +403,9 @@ fn member<T: serde::Serialize + ?Sized>(j: &mut Vec<u8>, name: &str, v: &T) {
     serde_json::to_writer(&mut *j, v).expect("serializable");
 }
 
-/// `,"name":[…]` of the JSONL line, handing each item to `row` before it is dropped.
-fn items<T: serde::Serialize>(j: &mut Vec<u8>, name: &str, list: Vec<T>, mut row: impl FnMut(&T)) {
+/// `,"name":[…]` of the JSONL line, each item written by `json` (the bytes of its
+/// `Serialize` derive) and handed to `row` before it is dropped.
+fn items<T>(j: &mut Vec<u8>, name: &str, list: Vec<T>, json: fn(&mut Vec<u8>, &T), mut row: impl FnMut(&T)) {
     j.extend_from_slice(b",\"");
     j.extend_from_slice(name.as_bytes());
     j.extend_from_slice(b"\":[");
@@ -411,7 +413,7 @@ fn items<T: serde::Serialize>(j: &mut Vec<u8>, name: &str, list: Vec<T>, mut row
         if i > 0 {
             j.push(b',');
         }
-        serde_json::to_writer(&mut *j, &item).expect("serializable");
+        json(j, &item);
         row(&item);
     }
     j.push(b']');
@@ -919,7 +921,7 @@ mod tests {
             let list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
             let (mut direct, mut through_json, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
             Row::new(&mut direct).field("x").strings(&list, &mut scratch).field("y").end();
-            Row::new(&mut through_json).field("x").json(&list, &mut scratch).field("y").end();
+            Row::new(&mut through_json).field("x").json(|out| serde_json::to_writer(out, &list).unwrap(), &mut scratch).field("y").end();
             assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(through_json).unwrap(), "{list:?}");
         }
     }
