@@ -249,6 +249,30 @@ struct Row<'a> {
     first: bool,
 }
 
+/// Whether a CSV field holds a comma, a quote, CR or LF. Most fields are short (ids, kinds,
+/// numbers): those are read as one or two words instead of through `memchr`'s calls.
+fn needs_quotes(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte of `w` equal to `c`, exactly (no carry between bytes).
+    let eq = |w: u64, c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        !(((x & LOW7) + LOW7) | x)
+    };
+    let any = |w: u64| (eq(w, b',') | eq(w, b'"') | eq(w, b'\n') | eq(w, b'\r')) & (ONES << 7) != 0;
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+    let n = b.len();
+    match n {
+        0 => false,
+        // The bytes not read are filled with `a`, which needs no quotes.
+        1..=3 => any(u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16 | (ONES * u64::from(b'a')) << 24),
+        4..=7 => any(half(0) | half(n - 4) << 32),
+        8..=16 => any(word(0)) || any(word(n - 8)),
+        _ => memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some(),
+    }
+}
+
 impl<'a> Row<'a> {
     fn new(out: &'a mut Vec<u8>) -> Row<'a> {
         Row { out, first: true }
@@ -263,7 +287,7 @@ impl<'a> Row<'a> {
     fn field(&mut self, v: &str) -> &mut Self {
         self.sep();
         let b = v.as_bytes();
-        if memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some() {
+        if needs_quotes(b) {
             self.out.push(b'"');
             let mut from = 0;
             for i in memchr::memchr_iter(b'"', b) {
@@ -973,6 +997,19 @@ mod tests {
         assert!("claim".parse::<Tables>().unwrap_err().contains("unknown table `claim`"));
         assert!("none,claims".parse::<Tables>().is_err());
         assert!("claims,".parse::<Tables>().is_err());
+    }
+
+    #[test]
+    fn short_fields_are_quoted_when_they_need_it() {
+        for len in 0..40 {
+            for at in 0..len {
+                for c in 0u8..0x80 {
+                    let mut b = vec![b'x'; len];
+                    b[at] = c;
+                    assert_eq!(needs_quotes(&b), [b',', b'"', b'\n', b'\r'].contains(&c), "{b:?}");
+                }
+            }
+        }
     }
 
     #[test]
