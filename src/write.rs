@@ -10,8 +10,9 @@ use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
-use crate::record::DocumentRecord;
+use crate::record::{AttributionRecord, ClaimRecord, DocumentRecord, QuoteRecord, SentenceRecord};
 
+mod json;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 #[cfg(not(feature = "parquet"))]
@@ -205,6 +206,39 @@ pub struct Rendered {
     pub parquet: Option<parquet::Batches>,
 }
 
+impl Rendered {
+    /// Buffers with room for about the output of these items (a little less, so that the
+    /// estimate wastes little memory and misses by one reallocation at most): growing them
+    /// from empty cost a dozen reallocations and copies per document and table.
+    fn sized(
+        doc_id: usize,
+        s: &[SentenceRecord],
+        q: &[QuoteRecord],
+        a: &[AttributionRecord],
+        c: &[ClaimRecord],
+        tables: Tables,
+    ) -> Rendered {
+        let s_text: usize = s.iter().map(|s| s.text.len() + s.raw.as_ref().map_or(0, String::len)).sum();
+        let q_text: usize = q.iter().map(|q| q.text.len()).sum();
+        let a_text: usize = a.iter().map(|a| a.source.as_ref().map_or(0, |s| s.text.len()) + a.cue.text.len() + a.content.text.len()).sum();
+        let c_text: usize =
+            c.iter().map(|c| c.text.len() + c.claimant.len() + c.entities.iter().map(|e| e.text.len()).sum::<usize>()).sum();
+        let (ns, nq, na, nc) = (s.len(), q.len(), a.len(), c.len());
+        let jsonl = 256 + doc_id + s_text + 64 * ns + q_text + 192 * nq + a_text + 320 * na + c_text + 448 * nc;
+        let rows = |t: CsvTable, text: usize, n: usize, per_row: usize| {
+            if tables.contains(t) { Vec::with_capacity(text + n * (doc_id + per_row)) } else { Vec::new() }
+        };
+        Rendered {
+            jsonl: Vec::with_capacity(jsonl),
+            sentences: rows(CsvTable::Sentences, s_text, ns, 32),
+            quotes: rows(CsvTable::Quotes, q_text, nq, 112),
+            attributions: rows(CsvTable::Attributions, a_text, na, 112),
+            claims: rows(CsvTable::Claims, c_text, nc, 320),
+            parquet: None,
+        }
+    }
+}
+
 /// One CSV row appended to a table's bytes, quoted as the `csv` crate quotes by default
 /// (`QuoteStyle::Necessary`): a field holding a comma, a quote, CR or LF is put in quotes,
 /// with its quotes doubled. Rows end with `\n` (`--excel` turns them into CRLF later).
@@ -213,6 +247,30 @@ pub struct Rendered {
 struct Row<'a> {
     out: &'a mut Vec<u8>,
     first: bool,
+}
+
+/// Whether a CSV field holds a comma, a quote, CR or LF. Most fields are short (ids, kinds,
+/// numbers): those are read as one or two words instead of through `memchr`'s calls.
+fn needs_quotes(b: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // The high bit of each byte of `w` equal to `c`, exactly (no carry between bytes).
+    let eq = |w: u64, c: u8| {
+        let x = w ^ (ONES * u64::from(c));
+        !(((x & LOW7) + LOW7) | x)
+    };
+    let any = |w: u64| (eq(w, b',') | eq(w, b'"') | eq(w, b'\n') | eq(w, b'\r')) & (ONES << 7) != 0;
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+    let n = b.len();
+    match n {
+        0 => false,
+        // The bytes not read are filled with `a`, which needs no quotes.
+        1..=3 => any(u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16 | (ONES * u64::from(b'a')) << 24),
+        4..=7 => any(half(0) | half(n - 4) << 32),
+        8..=16 => any(word(0)) || any(word(n - 8)),
+        _ => memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some(),
+    }
 }
 
 impl<'a> Row<'a> {
@@ -229,7 +287,7 @@ impl<'a> Row<'a> {
     fn field(&mut self, v: &str) -> &mut Self {
         self.sep();
         let b = v.as_bytes();
-        if memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some() {
+        if needs_quotes(b) {
             self.out.push(b'"');
             let mut from = 0;
             for i in memchr::memchr_iter(b'"', b) {
@@ -266,10 +324,10 @@ impl<'a> Row<'a> {
         self
     }
 
-    /// A field holding `v` as JSON, in `scratch`.
-    fn json<T: serde::Serialize + ?Sized>(&mut self, v: &T, scratch: &mut Vec<u8>) -> &mut Self {
+    /// A field holding the JSON that `write` puts in `scratch`.
+    fn json(&mut self, write: impl FnOnce(&mut Vec<u8>), scratch: &mut Vec<u8>) -> &mut Self {
         scratch.clear();
-        serde_json::to_writer(&mut *scratch, v).expect("serializable");
+        write(scratch);
         self.field(std::str::from_utf8(scratch).expect("JSON is UTF-8"))
     }
 
@@ -282,8 +340,8 @@ impl<'a> Row<'a> {
             self.out.extend_from_slice(b"[]");
             return self;
         }
-        if items.iter().any(|s| s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20)) {
-            return self.json(items, scratch);
+        if items.iter().any(|s| json::needs_escape(s)) {
+            return self.json(|out| json::strings(out, items), scratch);
         }
         self.sep();
         self.out.extend_from_slice(b"\"[");
@@ -322,7 +380,7 @@ pub fn render(r: DocumentRecord, tables: Tables) -> Rendered {
 /// the `parquet` feature).
 pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered {
     let DocumentRecord { schema_version, doc_id, source, metadata, metadata_rules, sentences, quotes, attributions, claims, errors } = r;
-    let mut out = Rendered { jsonl: Vec::with_capacity(4096), ..Default::default() };
+    let mut out = Rendered::sized(doc_id.len(), &sentences, &quotes, &attributions, &claims, tables);
     let j = &mut out.jsonl;
     j.extend_from_slice(b"{\"schema_version\":");
     j.extend_from_slice(itoa::Buffer::new().format(schema_version).as_bytes());
@@ -340,7 +398,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
         (want(CsvTable::Sentences), want(CsvTable::Quotes), want(CsvTable::Attributions), want(CsvTable::Claims));
     let rows = [sentences.len(), quotes.len(), attributions.len(), claims.len()];
     let mut pq = if parquet { parquet::builders(tables, rows) } else { None };
-    items(j, "sentences", sentences, |s| {
+    items(j, "sentences", sentences, json::sentence, |s| {
         if let Some(p) = &mut pq {
             p.sentence(d, s);
         }
@@ -349,7 +407,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.field(d).field(&s.id).field(&s.block).int(s.paragraph).int(s.start).int(s.end).field(&s.text).end();
         }
     });
-    items(j, "quotes", quotes, |q| {
+    items(j, "quotes", quotes, json::quote, |q| {
         if let Some(p) = &mut pq {
             p.quote(d, q);
         }
@@ -359,7 +417,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.opt(&q.speaker).opt(&q.speaker_resolved).opt(&q.attribution_id).strings(&q.rules, &mut scratch).opt(&q.note).end();
         }
     });
-    items(j, "attributions", attributions, |a| {
+    items(j, "attributions", attributions, json::attribution, |a| {
         if let Some(p) = &mut pq {
             p.attribution(d, a);
         }
@@ -376,7 +434,7 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.opt(&a.hedge).field(&a.rule).end();
         }
     });
-    items(j, "claims", claims, |c| {
+    items(j, "claims", claims, json::claim, |c| {
         if let Some(p) = &mut pq {
             p.claim(d, c);
         }
@@ -385,12 +443,16 @@ pub fn render_with(r: DocumentRecord, tables: Tables, parquet: bool) -> Rendered
             w.field(d).field(&c.id).field(&c.sentence_id).int(c.start).int(c.end).field(&c.text);
             w.strings(&c.types, &mut scratch).float(c.checkworthiness).strings(&c.checkworthiness_features, &mut scratch);
             w.flag(c.hedged).strings(&c.hedge_cues, &mut scratch).flag(c.negated).field(&c.claimant).opt(&c.attribution_id);
-            w.json(&c.entities, &mut scratch).strings(&c.rules, &mut scratch).opt(&c.frame_claim_id).end();
+            w.json(|out| json::entities(out, &c.entities), &mut scratch).strings(&c.rules, &mut scratch).opt(&c.frame_claim_id).end();
         }
     });
     member(j, "errors", &errors);
     j.extend_from_slice(b"}\n");
     out.parquet = pq.map(parquet::Builders::finish);
+    // A chunk's output is held until it is written: no room left over (shrinking is done in place).
+    for buf in [&mut out.jsonl, &mut out.sentences, &mut out.quotes, &mut out.attributions, &mut out.claims] {
+        buf.shrink_to_fit();
+    }
     out
 }
 
@@ -402,8 +464,9 @@ fn member<T: serde::Serialize + ?Sized>(j: &mut Vec<u8>, name: &str, v: &T) {
     serde_json::to_writer(&mut *j, v).expect("serializable");
 }
 
-/// `,"name":[…]` of the JSONL line, handing each item to `row` before it is dropped.
-fn items<T: serde::Serialize>(j: &mut Vec<u8>, name: &str, list: Vec<T>, mut row: impl FnMut(&T)) {
+/// `,"name":[…]` of the JSONL line, each item written by `json` (the bytes of its
+/// `Serialize` derive) and handed to `row` before it is dropped.
+fn items<T>(j: &mut Vec<u8>, name: &str, list: Vec<T>, json: fn(&mut Vec<u8>, &T), mut row: impl FnMut(&T)) {
     j.extend_from_slice(b",\"");
     j.extend_from_slice(name.as_bytes());
     j.extend_from_slice(b"\":[");
@@ -411,7 +474,7 @@ fn items<T: serde::Serialize>(j: &mut Vec<u8>, name: &str, list: Vec<T>, mut row
         if i > 0 {
             j.push(b',');
         }
-        serde_json::to_writer(&mut *j, &item).expect("serializable");
+        json(j, &item);
         row(&item);
     }
     j.push(b']');
@@ -919,7 +982,7 @@ mod tests {
             let list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
             let (mut direct, mut through_json, mut scratch) = (Vec::new(), Vec::new(), Vec::new());
             Row::new(&mut direct).field("x").strings(&list, &mut scratch).field("y").end();
-            Row::new(&mut through_json).field("x").json(&list, &mut scratch).field("y").end();
+            Row::new(&mut through_json).field("x").json(|out| serde_json::to_writer(out, &list).unwrap(), &mut scratch).field("y").end();
             assert_eq!(String::from_utf8(direct).unwrap(), String::from_utf8(through_json).unwrap(), "{list:?}");
         }
     }
@@ -934,6 +997,19 @@ mod tests {
         assert!("claim".parse::<Tables>().unwrap_err().contains("unknown table `claim`"));
         assert!("none,claims".parse::<Tables>().is_err());
         assert!("claims,".parse::<Tables>().is_err());
+    }
+
+    #[test]
+    fn short_fields_are_quoted_when_they_need_it() {
+        for len in 0..40 {
+            for at in 0..len {
+                for c in 0u8..0x80 {
+                    let mut b = vec![b'x'; len];
+                    b[at] = c;
+                    assert_eq!(needs_quotes(&b), [b',', b'"', b'\n', b'\r'].contains(&c), "{b:?}");
+                }
+            }
+        }
     }
 
     #[test]
