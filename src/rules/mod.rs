@@ -45,7 +45,7 @@ mod builtin {
 /// Largest compiled regex a rule may make (bytes), so a user's rule cannot blow up memory.
 pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 /// Largest lazy-DFA cache per regex.
-pub const DFA_SIZE_LIMIT: usize = 8 << 20;
+pub const DFA_SIZE_LIMIT: usize = 1 << 20;
 
 /// The kinds a rule can have.
 pub const KINDS: &[&str] =
