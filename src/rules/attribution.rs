@@ -32,13 +32,13 @@
 //!   line `CLINTON: I believe …`): it is not cut at a later cue of its sentence.
 
 use std::collections::{BTreeMap, HashSet};
-use std::ops::{Deref, Range};
+use std::ops::Range;
 use std::sync::{Arc, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use toml::Spanned;
 
-use super::{Ctx, Files, Lexicon, RawRule, RuleError};
+use super::{Ctx, Files, LazyRegex, Lexicon, RawRule, RuleError};
 
 /// Cue classes (SPEC §3).
 pub const CLASSES: &[&str] = &["neutral", "assertive", "distancing", "factive", "tentative", "critical", "directive", "belief"];
@@ -257,13 +257,13 @@ pub struct AttributionRule {
     /// Cue readings it applies to.
     pub cues: Vec<String>,
     /// Regex the cue text must match.
-    pub cue_pattern: Option<Arc<ContextRegex>>,
+    pub cue_pattern: Option<Arc<LazyRegex>>,
     /// Lemmas it applies to (all when empty).
     pub lemmas: HashSet<String>,
     /// Regex over the sentence before the cue.
-    pub before: Option<Arc<ContextRegex>>,
+    pub before: Option<Arc<LazyRegex>>,
     /// Regex over the sentence after the cue.
-    pub after: Option<Arc<ContextRegex>>,
+    pub after: Option<Arc<LazyRegex>>,
     /// The bytes a `before` match holds one of, when known (see [`needed_bytes`]).
     pub before_needs: Option<ByteSet>,
     /// The bytes an `after` match holds one of, when known.
@@ -274,9 +274,9 @@ pub struct AttributionRule {
     /// Whether `after` has named groups to read.
     pub after_groups: bool,
     /// Veto over the text before the cue.
-    pub not_before: Option<Arc<ContextRegex>>,
+    pub not_before: Option<Arc<LazyRegex>>,
     /// Veto over the text after the cue.
-    pub not_after: Option<Arc<ContextRegex>>,
+    pub not_after: Option<Arc<LazyRegex>>,
     /// Source strategy.
     pub source_from: SourceFrom,
     /// Content strategy.
@@ -310,68 +310,19 @@ pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<
     build_context_pattern(ctx, p, &expanded, errors)
 }
 
-/// A context regex of an `attribution` rule, built at load ([`ContextRegex::built`]: a
-/// rule directory, whose errors must be reported with their file and line) or the first
-/// time a cue needs it ([`ContextRegex::deferred`]: the built-in rules, which the test
-/// suite compiles). Building the attribution regexes costs more than tagging a megabyte of
-/// text, and a short run needs few of them.
-#[derive(Debug)]
-pub struct ContextRegex {
-    /// The expanded pattern it is built from.
-    pattern: String,
-    regex: OnceLock<regex::Regex>,
-}
-
-impl ContextRegex {
-    /// A regex already built (and so checked).
-    pub fn built(regex: regex::Regex) -> ContextRegex {
-        ContextRegex { pattern: regex.as_str().to_string(), regex: OnceLock::from(regex) }
-    }
-
-    /// A regex to build when first used, from an expanded pattern known to compile (the
-    /// built-in rules'): a pattern that does not compile panics then.
-    pub fn deferred(pattern: String) -> ContextRegex {
-        ContextRegex { pattern, regex: OnceLock::new() }
-    }
-
-    /// The expanded pattern, without building the regex.
-    pub fn as_str(&self) -> &str {
-        &self.pattern
-    }
-
-    /// Whether the regex has been built.
-    pub fn is_built(&self) -> bool {
-        self.regex.get().is_some()
-    }
-}
-
-impl Deref for ContextRegex {
-    type Target = regex::Regex;
-
-    fn deref(&self) -> &regex::Regex {
-        self.regex.get_or_init(|| {
-            regex::RegexBuilder::new(&self.pattern)
-                .size_limit(super::REGEX_SIZE_LIMIT)
-                .dfa_size_limit(super::DFA_SIZE_LIMIT)
-                .build()
-                .unwrap_or_else(|e| panic!("a built-in attribution pattern does not compile: {e}"))
-        })
-    }
-}
-
 /// [`compile_context_pattern`], one regex shared by every rule with the same expanded
 /// pattern (the nominal rules repeat their `before`): it is compiled once, and its lazy DFA
 /// states, built as the text is read, serve all of them. With [`Ctx::deferred`] it is left
 /// to build at its first use.
-pub fn compile_context_pattern_shared(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<Arc<ContextRegex>> {
+pub fn compile_context_pattern_shared(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<Arc<LazyRegex>> {
     let expanded = expand_context_pattern(ctx, p, errors)?;
     if let Some(re) = ctx.shared.borrow().get(&expanded) {
         return Some(re.clone());
     }
     let re = Arc::new(if ctx.deferred {
-        ContextRegex::deferred(expanded.clone())
+        LazyRegex::deferred(expanded.clone())
     } else {
-        ContextRegex::built(build_context_pattern(ctx, p, &expanded, errors)?)
+        LazyRegex::built(build_context_pattern(ctx, p, &expanded, errors)?)
     });
     ctx.shared.borrow_mut().insert(expanded, re.clone());
     Some(re)
@@ -408,7 +359,7 @@ fn expand_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleE
 
 /// Compile an expanded context pattern, pushing any error at `p`.
 fn build_context_pattern(ctx: &Ctx, p: &Spanned<String>, expanded: &str, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
-    match regex::RegexBuilder::new(expanded).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build() {
+    match super::build_regex(expanded) {
         Ok(r) => Some(r),
         Err(e) => {
             let msg = match e {
@@ -603,7 +554,7 @@ impl AttributionRule {
         let needs = |p: &Option<Spanned<String>>| p.as_ref().and_then(|p| needed_bytes(p.get_ref()));
         // (a deferred regex's groups are read from its syntax: building it would cost what
         // deferring saves)
-        let named = |p: &Option<Spanned<String>>, re: &Option<Arc<ContextRegex>>| {
+        let named = |p: &Option<Spanned<String>>, re: &Option<Arc<LazyRegex>>| {
             re.as_ref().is_some_and(|re| {
                 let built = || re.capture_names().flatten().next().is_some();
                 if re.is_built() { built() } else { p.as_ref().and_then(|p| has_named_groups(p.get_ref())).unwrap_or_else(built) }
@@ -667,7 +618,7 @@ mod tests {
         let checked = super::super::RuleSet::load(&super::super::builtin_files(), "built-in").expect("built-in rules load");
         let deferred = super::super::RuleSet::builtin();
         let read = |set: &super::super::RuleSet| -> Vec<_> {
-            let p = |r: &Option<Arc<ContextRegex>>| r.as_ref().map(|r| r.as_str().to_string());
+            let p = |r: &Option<Arc<LazyRegex>>| r.as_ref().map(|r| r.as_str().to_string());
             set.attributions
                 .iter()
                 .map(|r| {

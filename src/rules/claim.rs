@@ -26,11 +26,10 @@
 //! with no veto) is never built.
 
 use std::collections::BTreeMap;
-use std::ops::Deref;
-use std::sync::OnceLock;
 
 use regex::Regex;
 
+pub use super::LazyRegex;
 use super::claim_lexicons::{CueLexicon, EntityLexicon};
 use super::claim_prefilter::{Hit, MAYBE, NO, Prefilter, Verdict, YES};
 use super::{Ctx, Files, Lexicon, RawRule, RuleError};
@@ -80,48 +79,6 @@ impl Level {
             "medium" => Level::Medium,
             "high" => Level::High,
             _ => return None,
-        })
-    }
-}
-
-/// A claim rule's regex (lexicons expanded, word boundaries ASCII), built the first time it
-/// is used. Building the ~110 claim regexes costs more than tagging megabytes of text, and
-/// many runs never need some of them: the prefilter's verdict decides most texts alone.
-#[derive(Debug, Clone)]
-pub struct LazyRegex {
-    /// The pattern it is built from.
-    pattern: String,
-    regex: OnceLock<Regex>,
-}
-
-impl LazyRegex {
-    /// A regex already built (and so checked).
-    pub fn built(regex: Regex) -> LazyRegex {
-        LazyRegex { pattern: regex.as_str().to_string(), regex: OnceLock::from(regex) }
-    }
-
-    /// A regex to build when first used, from a pattern known to compile (the built-in
-    /// rules', which the test suite builds): a pattern that does not compile panics then.
-    pub fn deferred(pattern: String) -> LazyRegex {
-        LazyRegex { pattern, regex: OnceLock::new() }
-    }
-
-    /// The pattern, without building the regex.
-    pub fn as_str(&self) -> &str {
-        &self.pattern
-    }
-}
-
-impl Deref for LazyRegex {
-    type Target = Regex;
-
-    fn deref(&self) -> &Regex {
-        self.regex.get_or_init(|| {
-            regex::RegexBuilder::new(&self.pattern)
-                .size_limit(super::REGEX_SIZE_LIMIT)
-                .dfa_size_limit(super::DFA_SIZE_LIMIT)
-                .build()
-                .unwrap_or_else(|e| panic!("a built-in claim pattern does not compile: {e}"))
         })
     }
 }
@@ -475,7 +432,7 @@ impl ClaimRules {
 /// which English claim rules do not rely on.
 pub fn ascii_boundaries(regex: Regex) -> Regex {
     let out = ascii_pattern(regex.as_str());
-    regex::RegexBuilder::new(&out).size_limit(super::REGEX_SIZE_LIMIT).dfa_size_limit(super::DFA_SIZE_LIMIT).build().unwrap_or(regex)
+    super::build_regex(&out).unwrap_or(regex)
 }
 
 /// `p` with its word boundaries made ASCII (see [`ascii_boundaries`]).

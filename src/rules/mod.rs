@@ -47,6 +47,55 @@ pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 /// Largest lazy-DFA cache per regex.
 pub const DFA_SIZE_LIMIT: usize = 1 << 20;
 
+/// A rule's regex with the limits every rule regex gets ([`REGEX_SIZE_LIMIT`],
+/// [`DFA_SIZE_LIMIT`]).
+pub fn build_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
+    regex::RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build()
+}
+
+/// A rule's regex (lexicons expanded), built at load ([`LazyRegex::built`]: a rule
+/// directory, whose errors must be reported with their file and line) or the first time it
+/// is used ([`LazyRegex::deferred`]: the built-in rules, which the test suite builds).
+/// Building the claim and attribution regexes costs more than tagging megabytes of text,
+/// and many runs never need some of them.
+#[derive(Debug, Clone)]
+pub struct LazyRegex {
+    /// The pattern it is built from.
+    pattern: String,
+    regex: std::sync::OnceLock<regex::Regex>,
+}
+
+impl LazyRegex {
+    /// A regex already built (and so checked).
+    pub fn built(regex: regex::Regex) -> LazyRegex {
+        LazyRegex { pattern: regex.as_str().to_string(), regex: std::sync::OnceLock::from(regex) }
+    }
+
+    /// A regex to build when first used, from a pattern known to compile (the built-in
+    /// rules'): a pattern that does not compile panics then.
+    pub fn deferred(pattern: String) -> LazyRegex {
+        LazyRegex { pattern, regex: std::sync::OnceLock::new() }
+    }
+
+    /// The pattern, without building the regex.
+    pub fn as_str(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Whether the regex has been built.
+    pub fn is_built(&self) -> bool {
+        self.regex.get().is_some()
+    }
+}
+
+impl std::ops::Deref for LazyRegex {
+    type Target = regex::Regex;
+
+    fn deref(&self) -> &regex::Regex {
+        self.regex.get_or_init(|| build_regex(&self.pattern).unwrap_or_else(|e| panic!("a built-in rule pattern does not compile: {e}")))
+    }
+}
+
 /// The kinds a rule can have.
 pub const KINDS: &[&str] =
     &["block", "metadata", "quote", "attribution", "claim_type", "claim_cue", "not_claim", "claim_clause", "checkworthiness"];
@@ -335,7 +384,7 @@ fn read_files(dir: &Path) -> Result<Files, RuleError> {
 impl RuleSet {
     /// The built-in rule set. Panics only if the embedded rules are broken, which the test
     /// suite rules out; so its claim and attribution regexes are compiled when first
-    /// needed, not checked here (see [`claim::LazyRegex`], [`attribution::ContextRegex`]).
+    /// needed, not checked here (see [`LazyRegex`], [`LazyRegex`]).
     pub fn builtin() -> RuleSet {
         RuleSet::load_with(&builtin_files(), "built-in", true).unwrap_or_else(|e| panic!("built-in rules are invalid:\n{e}"))
     }
@@ -499,12 +548,12 @@ pub struct Ctx<'a> {
     /// them (see [`attribution::compile_context_pattern_shared`]).
     pub shared: &'a SharedRegexes,
     /// The rules are the built-in ones, known to compile: the attribution regexes are left
-    /// to build at their first use (see [`attribution::ContextRegex`]).
+    /// to build at their first use (see [`LazyRegex`]).
     pub deferred: bool,
 }
 
 /// Compiled regexes by expanded pattern, kept while one rule set is loaded.
-pub type SharedRegexes = std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<attribution::ContextRegex>>>;
+pub type SharedRegexes = std::cell::RefCell<std::collections::HashMap<String, std::sync::Arc<LazyRegex>>>;
 
 impl Ctx<'_> {
     /// An error at a span of this file.
@@ -564,11 +613,11 @@ impl Ctx<'_> {
     ) -> Option<regex::Regex> {
         let expanded = self.expand_pattern(p, errors)?;
         if let Some(rewritten) = rewrite.map(|f| f(&expanded)).filter(|r| *r != expanded)
-            && let Ok(r) = regex::RegexBuilder::new(&rewritten).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build()
+            && let Ok(r) = build_regex(&rewritten)
         {
             return Some(r);
         }
-        match regex::RegexBuilder::new(&expanded).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build() {
+        match build_regex(&expanded) {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = match e {
