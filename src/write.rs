@@ -18,6 +18,7 @@ pub mod parquet;
 #[cfg(not(feature = "parquet"))]
 #[path = "write/parquet_off.rs"]
 pub mod parquet;
+mod swar;
 
 /// Whether this build writes Parquet (the `parquet` cargo feature, on by default).
 pub const PARQUET_BUILT: bool = cfg!(feature = "parquet");
@@ -252,23 +253,14 @@ struct Row<'a> {
 /// Whether a CSV field holds a comma, a quote, CR or LF. Most fields are short (ids, kinds,
 /// numbers): those are read as one or two words instead of through `memchr`'s calls.
 fn needs_quotes(b: &[u8]) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    // The high bit of each byte of `w` equal to `c`, exactly (no carry between bytes).
-    let eq = |w: u64, c: u8| {
-        let x = w ^ (ONES * u64::from(c));
-        !(((x & LOW7) + LOW7) | x)
-    };
-    let any = |w: u64| (eq(w, b',') | eq(w, b'"') | eq(w, b'\n') | eq(w, b'\r')) & (ONES << 7) != 0;
-    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
-    let half = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("4 bytes")));
+    use swar::{HIGH, eq, short, word};
+    let any = |w: u64| (eq(w, b',') | eq(w, b'"') | eq(w, b'\n') | eq(w, b'\r')) & HIGH != 0;
     let n = b.len();
     match n {
         0 => false,
         // The bytes not read are filled with `a`, which needs no quotes.
-        1..=3 => any(u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16 | (ONES * u64::from(b'a')) << 24),
-        4..=7 => any(half(0) | half(n - 4) << 32),
-        8..=16 => any(word(0)) || any(word(n - 8)),
+        1..=7 => any(short(b, b'a')),
+        8..=16 => any(word(b, 0)) || any(word(b, n - 8)),
         _ => memchr::memchr3(b',', b'"', b'\n', b).is_some() || memchr::memchr(b'\r', b).is_some(),
     }
 }

@@ -9,6 +9,7 @@
 //! until it is written here; the tests compare every writer with `serde_json`, byte for
 //! byte. Floats are handed to `serde_json` itself, so they are formatted as it formats them.
 
+use super::swar::{HIGH, LOW7, ONES, eq, short, word};
 use crate::record::{AttributionRecord, ClaimRecord, Cue, EntityRecord, QuoteRecord, SentenceRecord, Span};
 
 /// Append `s` to `out` as a JSON string, quotes included, escaped as `serde_json` escapes.
@@ -51,33 +52,17 @@ fn escape(out: &mut Vec<u8>, c: u8) {
     out.extend_from_slice(&[b'\\', short]);
 }
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `w` that JSON escapes, exactly: the sums stay within each
-/// byte, so no byte's result leaks into the next.
+/// The high bit of each byte of `w` that JSON escapes, exactly (see [`swar::eq`]).
 #[inline]
 fn escapes(w: u64) -> u64 {
-    let low = w & LOW7;
     // A byte below 0x20: its low seven bits plus 0x60 stay below 0x80, and its top bit is clear.
-    let control = !((low + ONES * 0x60) | w);
-    // A byte equal to `c`: `w ^ c` is zero there.
-    let eq = |c: u8| {
-        let x = w ^ (ONES * u64::from(c));
-        !(((x & LOW7) + LOW7) | x)
-    };
-    (control | eq(b'"') | eq(b'\\')) & HIGH
+    let control = !(((w & LOW7) + ONES * 0x60) | w);
+    (control | eq(w, b'"') | eq(w, b'\\')) & HIGH
 }
 
 #[inline]
 fn is_escaped(c: u8) -> bool {
     c < 0x20 || c == b'"' || c == b'\\'
-}
-
-#[inline]
-fn word(b: &[u8], at: usize) -> u64 {
-    u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"))
 }
 
 /// The index of the first byte at or after `from` that JSON escapes.
@@ -88,15 +73,7 @@ fn next_escape(b: &[u8], from: usize) -> Option<usize> {
         // Short: look at the bytes in one word first (padded with spaces, which are not
         // escaped; the two halves may overlap), then find which one it was.
         let r = &b[from..];
-        let w = match n {
-            0 => return None,
-            1..=3 => u64::from(r[0]) | u64::from(r[n / 2]) << 8 | u64::from(r[n - 1]) << 16 | (ONES * 0x20) << 24,
-            _ => {
-                let half = |at: usize| u64::from(u32::from_le_bytes(r[at..at + 4].try_into().expect("4 bytes")));
-                half(0) | half(n - 4) << 32
-            }
-        };
-        if escapes(w) == 0 {
+        if n == 0 || escapes(short(r, b' ')) == 0 {
             return None;
         }
         return r.iter().position(|&c| is_escaped(c)).map(|i| from + i);
