@@ -6,6 +6,11 @@
 //! case-insensitive letter is its lower-case form). A pattern with no such strings (`\d+`,
 //! `.*`: large classes are not expanded) always runs. The prefilter only ever over-approximates: a pattern it passes
 //! is then run for real.
+//!
+//! What a pattern puts right around its strings is kept too, when it is a word boundary or
+//! a character that is no ASCII word character (`\b(?:as|so)\s+`): a string found inside a
+//! word (`has`, `also`) then does not pass the pattern. The last character of a repetition
+//! leads what follows it (`[0-9]+(?:st|nd)` needs `1st`…`9nd`, not any digit).
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -42,14 +47,19 @@ pub struct Hit {
     left: bool,
     /// The same at `end`.
     right: bool,
+    /// Whether the byte before `start` is no ASCII word byte (or there is none).
+    ascii_left: bool,
+    /// Whether the byte at `end` is no ASCII word byte (or there is none).
+    ascii_right: bool,
 }
 
 /// The prefilter of one list of patterns.
 #[derive(Debug, Clone, Default)]
 pub struct Prefilter {
     ac: Option<AhoCorasick>,
-    /// Patterns (indexes in the list) of each automaton literal.
-    owners: Vec<Vec<usize>>,
+    /// Patterns (indexes in the list) of each automaton literal, with what the pattern needs
+    /// around it ([`NEED_LEFT`], [`NEED_RIGHT`]).
+    owners: Vec<Vec<(usize, u8)>>,
     /// The extra string (index in the list given to [`Prefilter::with_extra`]) each
     /// automaton literal also is, if any.
     extra: Vec<Option<usize>>,
@@ -68,6 +78,53 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
+/// A literal's pattern needs no ASCII word byte right before it.
+const NEED_LEFT: u8 = 1;
+/// A literal's pattern needs no ASCII word byte right after it.
+const NEED_RIGHT: u8 = 2;
+
+/// What a pattern puts right before or after a literal it requires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    /// Anything.
+    Any,
+    /// A word boundary (so no ASCII word byte there, when the literal's edge is one).
+    Boundary,
+    /// A character of a class with no ASCII word character (`\s`, `[;:]`).
+    NonWord,
+}
+
+/// Literals one of which every match contains, with what the pattern puts around them.
+#[derive(Debug, Clone)]
+struct Need {
+    lits: Vec<String>,
+    left: Edge,
+    right: Edge,
+}
+
+impl Need {
+    fn plain(lits: Vec<String>) -> Need {
+        Need { lits, left: Edge::Any, right: Edge::Any }
+    }
+
+    /// [`NEED_LEFT`] and [`NEED_RIGHT`] for the literal `lit` of this need.
+    fn bits(&self, lit: &str) -> u8 {
+        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        let mut bits = 0;
+        if self.left == Edge::NonWord || (self.left == Edge::Boundary && word(lit.as_bytes().first())) {
+            bits |= NEED_LEFT;
+        }
+        if self.right == Edge::NonWord || (self.right == Edge::Boundary && word(lit.as_bytes().last())) {
+            bits |= NEED_RIGHT;
+        }
+        bits
+    }
+}
+
+fn is_ascii_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
 impl Prefilter {
     /// Build from the patterns (as compiled, lexicons expanded).
     pub fn new<'a>(patterns: impl Iterator<Item = &'a str>) -> Prefilter {
@@ -78,7 +135,7 @@ impl Prefilter {
     /// automaton matches: ASCII case ignored); [`Prefilter::extra_hits`] gives their matches.
     pub fn with_extra<'a>(patterns: impl Iterator<Item = &'a str>, extra: &[&str]) -> Prefilter {
         let mut lits: Vec<String> = Vec::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut owners: Vec<Vec<(usize, u8)>> = Vec::new();
         let mut index = std::collections::HashMap::new();
         let mut always = Vec::new();
         let mut words = Vec::new();
@@ -87,16 +144,17 @@ impl Prefilter {
             let hir = regex_syntax::ParserBuilder::new().build().parse(p).ok();
             let word_list = hir.as_ref().filter(|_| p.starts_with("(?i)")).and_then(word_list_of);
             words.push(word_list.is_some());
-            match word_list.or_else(|| hir.as_ref().and_then(literals_of)) {
-                Some(set) => {
-                    for l in set {
+            match word_list.map(Need::plain).or_else(|| hir.as_ref().and_then(need_of)) {
+                Some(need) => {
+                    for l in &need.lits {
+                        let bits = need.bits(l);
                         let at = *index.entry(l.clone()).or_insert_with(|| {
-                            lits.push(l);
+                            lits.push(l.clone());
                             owners.push(Vec::new());
                             owners.len() - 1
                         });
-                        if owners[at].last() != Some(&i) {
-                            owners[at].push(i);
+                        if owners[at].last().map(|o| o.0) != Some(i) {
+                            owners[at].push((i, bits));
                         }
                     }
                 }
@@ -146,7 +204,7 @@ impl Prefilter {
                 len,
             };
         }
-        let word_literal = owners.iter().map(|o| o.iter().any(|&i| words[i])).collect();
+        let word_literal = owners.iter().map(|o| o.iter().any(|&(i, _)| words[i])).collect();
         Prefilter { ac, owners, extra: extra_of, always, words, word_literal, len }
     }
 
@@ -165,6 +223,9 @@ impl Prefilter {
         if let Some(ac) = &self.ac {
             hits.extend(ac.find_overlapping_iter(text).map(|m| {
                 let (start, end, literal) = (m.start(), m.end(), m.pattern().as_usize());
+                let bytes = text.as_bytes();
+                let ascii_left = start == 0 || !is_ascii_word_byte(bytes[start - 1]);
+                let ascii_right = end == bytes.len() || !is_ascii_word_byte(bytes[end]);
                 let (left, right) = if self.word_literal[literal] {
                     (
                         text.is_char_boundary(start) && !text[..start].chars().next_back().is_some_and(is_word_char),
@@ -173,7 +234,7 @@ impl Prefilter {
                 } else {
                     (false, false)
                 };
-                Hit { start, end, literal, left, right }
+                Hit { start, end, literal, left, right, ascii_left, ascii_right }
             }));
         }
     }
@@ -191,9 +252,14 @@ impl Prefilter {
         for h in hits.iter().filter(|h| part.start <= h.start && h.end <= part.end) {
             // The part's ends are word boundaries; inside it, the text's boundaries hold.
             let bounded = (h.left || h.start == part.start) && (h.right || h.end == part.end);
-            for &i in &self.owners[h.literal] {
+            // What a pattern needs around the literal (no word byte), with the part's ends free.
+            let left = h.ascii_left || h.start == part.start;
+            let right = h.ascii_right || h.end == part.end;
+            for &(i, need) in &self.owners[h.literal] {
                 if !self.words[i] {
-                    seen[i] = seen[i].max(MAYBE);
+                    if (left || need & NEED_LEFT == 0) && (right || need & NEED_RIGHT == 0) {
+                        seen[i] = seen[i].max(MAYBE);
+                    }
                 } else if bounded {
                     seen[i] = YES;
                 }
@@ -250,16 +316,17 @@ fn union(alts: &[Hir], f: fn(&Hir) -> Option<Vec<String>>) -> Option<Vec<String>
 
 /// Lower-cased literals one of which every match of `pattern` contains, or `None`.
 pub fn literals(pattern: &str) -> Option<Vec<String>> {
-    literals_of(&regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?)
+    need_of(&regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?).map(|n| n.lits)
 }
 
-/// [`literals`] of a parsed pattern.
-fn literals_of(hir: &Hir) -> Option<Vec<String>> {
-    let set = required(hir)?;
+/// [`literals`] of a parsed pattern, with what the pattern puts around them.
+fn need_of(hir: &Hir) -> Option<Need> {
+    let need = required_need(hir)?;
+    let set = &need.lits;
     if set.is_empty() || set.iter().any(String::is_empty) || set.len() > MAX_LITERALS {
         return None;
     }
-    Some(set)
+    Some(need)
 }
 
 /// The exact strings `h` matches, lower-cased, when they are few (`None` otherwise).
@@ -338,66 +405,155 @@ fn class_chars(c: &Class) -> Option<Vec<String>> {
 /// Strings one of which every match of `h` contains: for a sequence, the best run of
 /// consecutive exact items (longest shortest string); for alternatives, the union of theirs.
 fn required(h: &Hir) -> Option<Vec<String>> {
-    // How selective a set is: its shortest string's length, except that one or two letters
-    // (`he`, `th`) occur in nearly every sentence and count as one.
-    let score = |s: &[String]| {
-        s.iter()
-            .map(|x| {
-                let n = x.chars().count();
-                if (1..=2).contains(&n) && x.chars().all(char::is_alphabetic) { 1 } else { n }
-            })
-            .min()
-            .unwrap_or(0)
-    };
+    required_need(h).map(|n| n.lits)
+}
+
+/// How selective a set is: its shortest string's length, except that one or two letters
+/// (`he`, `th`) occur in nearly every sentence and count as one.
+fn score(s: &[String]) -> usize {
+    s.iter()
+        .map(|x| {
+            let n = x.chars().count();
+            if (1..=2).contains(&n) && x.chars().all(char::is_alphabetic) { 1 } else { n }
+        })
+        .min()
+        .unwrap_or(0)
+}
+
+/// Whether `h` is a word boundary (`\b`).
+fn is_boundary(h: &Hir) -> bool {
+    matches!(h.kind(), HirKind::Look(Look::WordAscii | Look::WordUnicode))
+}
+
+/// Whether every match of `h` is one or more characters none of which is an ASCII word
+/// character (`\s+`, `[;:]`).
+fn is_non_word(h: &Hir) -> bool {
+    let word =
+        |lo: u32, hi: u32| [(b'0', b'9'), (b'A', b'Z'), (b'a', b'z'), (b'_', b'_')].iter().any(|&(a, b)| lo <= b as u32 && a as u32 <= hi);
     match h.kind() {
-        HirKind::Capture(c) => required(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
-        HirKind::Alternation(alts) => union(alts, required),
-        HirKind::Concat(items) => {
-            let mut best: Option<Vec<String>> = None;
-            let mut run: Option<Vec<String>> = None;
-            let consider = |cand: Option<Vec<String>>, best: &mut Option<Vec<String>>| {
-                if let Some(c) = cand
-                    && score(&c) > 0
-                    && best.as_ref().is_none_or(|b| score(&c) > score(b))
-                {
-                    *best = Some(c);
-                }
+        HirKind::Class(Class::Unicode(u)) => !u.iter().any(|r| word(r.start() as u32, r.end() as u32)),
+        HirKind::Class(Class::Bytes(b)) => !b.iter().any(|r| word(r.start() as u32, r.end() as u32)),
+        HirKind::Capture(c) => is_non_word(&c.sub),
+        HirKind::Repetition(r) => r.min >= 1 && is_non_word(&r.sub),
+        _ => false,
+    }
+}
+
+/// A run of consecutive exact items of a sequence: its strings, what comes before it, and
+/// whether it ends with a word boundary (after the last item that can match something).
+struct Run {
+    lits: Vec<String>,
+    left: Edge,
+    boundary_after: bool,
+}
+
+/// [`required`], with what the pattern puts around the strings.
+fn required_need(h: &Hir) -> Option<Need> {
+    match h.kind() {
+        HirKind::Capture(c) => required_need(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required_need(&r.sub),
+        HirKind::Alternation(alts) => union(alts, required).map(Need::plain),
+        HirKind::Concat(items) => concat_need(items),
+        _ => exact(h).filter(|e| !e.iter().any(String::is_empty)).map(Need::plain),
+    }
+}
+
+/// [`required_need`] of a sequence: the best run of consecutive exact items.
+fn concat_need(items: &[Hir]) -> Option<Need> {
+    let mut best: Option<Need> = None;
+    let consider = |cand: Option<Need>, best: &mut Option<Need>| {
+        if let Some(c) = cand
+            && score(&c.lits) > 0
+            && best.as_ref().is_none_or(|b| score(&c.lits) > score(&b.lits))
+        {
+            *best = Some(c);
+        }
+    };
+    // The run, closed before item `next`.
+    let close = |run: Option<Run>, next: usize| {
+        run.map(|r| {
+            let right = if r.boundary_after {
+                Edge::Boundary
+            } else if items.get(next).is_some_and(is_non_word) {
+                Edge::NonWord
+            } else {
+                Edge::Any
             };
-            for item in items {
-                match exact(item) {
-                    Some(e) => {
-                        run = match run.take() {
-                            Some(r) => match product(&r, &e) {
-                                Some(p) => Some(p),
-                                // Too many strings: the run ends here, and a new one starts
-                                // (the run and the item are not contiguous without each other).
-                                None => {
-                                    consider(Some(r), &mut best);
-                                    Some(e)
-                                }
-                            },
-                            None => Some(e),
-                        };
-                        if run.as_ref().is_some_and(|r| r.iter().any(|x| x.len() >= MAX_LEN)) {
-                            consider(run.take(), &mut best);
+            Need { lits: r.lits, left: r.left, right }
+        })
+    };
+    // What comes before a run that starts at item `i`.
+    let left_of = |i: usize| {
+        if is_boundary(&items[i]) {
+            Edge::Boundary
+        } else if i > 0 && is_non_word(&items[i - 1]) {
+            Edge::NonWord
+        } else {
+            Edge::Any
+        }
+    };
+    let mut run: Option<Run> = None;
+    for (i, item) in items.iter().enumerate() {
+        match exact(item) {
+            Some(e) => {
+                let boundary = is_boundary(item);
+                let something = e.iter().any(|x| !x.is_empty());
+                run = match run.take() {
+                    Some(r) => match product(&r.lits, &e) {
+                        Some(lits) => {
+                            // A boundary before anything is matched is the run's left edge.
+                            let blank = r.lits.iter().all(String::is_empty);
+                            let left = if blank && boundary { Edge::Boundary } else { r.left };
+                            let boundary_after = boundary || (!something && r.boundary_after);
+                            Some(Run { lits, left, boundary_after })
                         }
+                        // Too many strings: the run ends here, and a new one starts
+                        // (the run and the item are not contiguous without each other).
+                        None => {
+                            consider(close(Some(r), i), &mut best);
+                            Some(Run { lits: e, left: left_of(i), boundary_after: boundary })
+                        }
+                    },
+                    None => Some(Run { lits: e, left: left_of(i), boundary_after: boundary }),
+                };
+                if run.as_ref().is_some_and(|r| r.lits.iter().any(|x| x.len() >= MAX_LEN)) {
+                    consider(close(run.take(), i + 1), &mut best);
+                }
+            }
+            None => {
+                // A repetition of an exact item (`[0-9]+`): its first character follows the
+                // run, its last one leads the next run.
+                let repeated = match item.kind() {
+                    HirKind::Repetition(r) if r.min >= 1 => exact(&r.sub).filter(|e| !e.iter().any(String::is_empty)),
+                    _ => None,
+                };
+                match repeated {
+                    Some(e) => {
+                        if let Some(r) = run.take() {
+                            match product(&r.lits, &e) {
+                                Some(lits) => consider(Some(Need { lits, left: r.left, right: Edge::Any }), &mut best),
+                                None => consider(close(Some(r), i), &mut best),
+                            }
+                        }
+                        consider(Some(Need::plain(e.clone())), &mut best);
+                        run = Some(Run { lits: e, left: Edge::Any, boundary_after: false });
                     }
                     None => {
-                        consider(run.take(), &mut best);
-                        consider(required(item), &mut best);
+                        consider(close(run.take(), i), &mut best);
+                        consider(required_need(item), &mut best);
                     }
                 }
             }
-            consider(run, &mut best);
-            best
         }
-        _ => exact(h).filter(|e| !e.iter().any(String::is_empty)),
     }
+    consider(close(run, items.len()), &mut best);
+    best
 }
 
 #[cfg(test)]
 mod tests {
+    use regex::Regex;
+
     use super::*;
 
     #[test]
@@ -429,7 +585,9 @@ mod tests {
         let pats = [r"(?i)\bbecause\b", r"\d+", r"(?i)\bwill\b", r"(?i)\bwill\s+go"];
         let p = Prefilter::new(pats.iter().copied());
         assert_eq!(p.candidates("Because it rained"), [YES, MAYBE, NO, NO]);
-        assert_eq!(p.candidates("She is willing."), [NO, MAYBE, NO, MAYBE]);
+        // `will\s+go` needs no word character after `will`.
+        assert_eq!(p.candidates("She is willing."), [NO, MAYBE, NO, NO]);
+        assert_eq!(p.candidates("She will\tgo."), [NO, MAYBE, YES, MAYBE]);
         assert_eq!(p.candidates("She will go."), [NO, MAYBE, YES, MAYBE]);
         assert_eq!(p.unfiltered(), 1);
     }
@@ -450,6 +608,35 @@ mod tests {
         }
         let extra: Vec<(&str, usize)> = p.extra_hits(&hits).map(|(s, e, k)| (&text[s..e], k)).collect();
         assert_eq!(extra, [("Go", 2), ("will", 0), ("will", 0), ("go", 2), ("said", 1)]);
+    }
+
+    #[test]
+    fn what_surrounds_a_literal_is_needed() {
+        let pats = [
+            r"(?i)(?-u:\b)(?:as|so)\s+\w+\s+as(?-u:\b)",
+            r"(?i)(?-u:\b)[0-9]+(?:st|nd|rd|th)(?-u:\b)",
+            r";\s+(?:but|yet)x",
+            r"(?i)\bwill\s+go",
+        ];
+        assert_eq!(literals(pats[1]).map(|l| l.len()), Some(40));
+        let p = Prefilter::new(pats.iter().copied());
+        assert_eq!(p.candidates("It has 10 tenths, was also 2nd, abutx"), [NO, MAYBE, NO, NO]);
+        assert_eq!(p.candidates("So far as; yetx"), [MAYBE, NO, MAYBE, NO]);
+        // Never a NO where the pattern matches, in any part of a text (whose ends are edges).
+        let text = "Zürich has 21st-century willgo, as fast as ;yetx; soon so é as 3rd as";
+        let regexes: Vec<Regex> = pats.iter().map(|p| Regex::new(p).unwrap()).collect();
+        let mut hits = Vec::new();
+        p.scan(text, &mut hits);
+        let mut seen = Vec::new();
+        for a in (0..=text.len()).filter(|&a| text.is_char_boundary(a)) {
+            for b in (a..=text.len()).filter(|&b| text.is_char_boundary(b)) {
+                p.verdicts(text, &hits, a..b, &mut seen);
+                assert_eq!(seen, p.candidates(&text[a..b]), "{:?}", &text[a..b]);
+                for (r, v) in regexes.iter().zip(&seen) {
+                    assert!(*v != NO || !r.is_match(&text[a..b]), "{r} in {:?}", &text[a..b]);
+                }
+            }
+        }
     }
 
     #[test]
