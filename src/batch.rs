@@ -778,6 +778,51 @@ mod tests {
     }
 
     #[test]
+    fn jobs_are_runs_of_a_few_documents_and_no_more_are_out_than_the_budget() {
+        let w = Wanted { tables: Tables::NONE, parquet: false };
+        // 30 documents of 10 KB, but the sixth is 3 jobs' worth of text.
+        let sizes = (0..30).map(|i| if i == 5 { 3 * JOB_TEXT } else { 10 << 10 });
+        let docs = sizes.enumerate().map(|(i, n)| {
+            (0, Ok(crate::ingest::Document { id: format!("d{i}"), source: "x".into(), text: "a".repeat(n), metadata: Default::default() }))
+        });
+        let (tx, rx) = sync_channel(1);
+        tx.send(Chunk { items: docs.collect(), finished: vec![(0, None)] }).unwrap();
+        drop(tx);
+        let jobs = with_writing("jobs", |st| {
+            let (job_tx, job_rx) = sync_channel::<Job>(2);
+            let (done_tx, done_rx) = channel();
+            // A worker that takes every job it can get before answering: it never holds
+            // more than the budget of 2.
+            let worker = std::thread::spawn(move || {
+                let (mut held, mut seen) = (Vec::new(), Vec::new());
+                loop {
+                    match job_rx.recv_timeout(Duration::from_millis(20)) {
+                        Ok(job) => {
+                            held.push(job);
+                            assert!(held.len() <= 2, "{} jobs out", held.len());
+                            continue;
+                        }
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => return seen,
+                    }
+                    for Job { first, items } in held.drain(..) {
+                        let e = DocError { id: "x".into(), file: "x".into(), line: None, message: "x".into() };
+                        seen.push((first, items.iter().map(|(_, d)| d.as_ref().unwrap().text.len() >> 10).collect::<Vec<_>>()));
+                        done_tx.send(Outcome::Done(first, items.iter().map(|(input, _)| (*input, failed(&e, w))).collect())).unwrap();
+                    }
+                }
+            });
+            hand_out_and_write(st, &rx, &job_tx, &done_rx, 2).unwrap();
+            drop(job_tx);
+            assert_eq!(st.written, 30);
+            worker.join().unwrap()
+        });
+        // Consecutive documents, at most 64 KB of text a job unless one document is more.
+        let six = vec![10; 6];
+        assert_eq!(jobs, [(0, vec![10; 5]), (5, vec![192]), (6, six.clone()), (12, six.clone()), (18, six.clone()), (24, six)]);
+    }
+
+    #[test]
     fn a_worker_that_dies_fails_the_run_instead_of_hanging_it() {
         let err = with_writing("died", |st| {
             let (job_tx, job_rx) = sync_channel::<Job>(8);
