@@ -2,12 +2,16 @@
 //!
 //! A reader thread reads the inputs one after the other and sends their documents in
 //! bounded chunks (at most `chunk_docs` documents or about `chunk_bytes` of text) over a
-//! channel that holds at most one chunk, so reading overlaps with extraction and memory is
-//! bounded by a few chunks, not by the corpus. Each chunk is extracted and rendered in
-//! parallel (rayon, in a pool of `--threads` workers; with one thread a plain serial loop on
-//! the calling thread). With a pool, two chunks are in flight: the calling thread writes
-//! one, in input order, while the workers extract the next. Output is byte-identical
-//! whatever the thread count and the chunk size. The core
+//! channel that holds at most one chunk, so reading overlaps with extraction. With one
+//! thread a plain serial loop on the calling thread extracts and writes each document in
+//! turn. With `--threads N`, N workers pull jobs, a few consecutive documents each
+//! (`JOB_DOCS`, `JOB_TEXT`), extract and render them, and send each job's rendered
+//! results back together. The calling thread runs no extraction and renders nothing: it
+//! hands jobs out and copies the results out in input order, holding early ones in a
+//! small reorder buffer. At most `JOBS_PER_WORKER` jobs per worker are out at once:
+//! enough that the workers do not run dry while the calling thread waits for a core, few
+//! enough that memory is bounded by a few dozen documents' output, not by a chunk's.
+//! Output is byte-identical whatever the thread count and the chunk size. The core
 //! [`crate::extract`] never sees a thread.
 //!
 //! After a chunk is written the driver may checkpoint ([`crate::write::Output::checkpoint`]):
@@ -16,14 +20,13 @@
 //! on from there. A document whose extraction panics (a bug) becomes an error record; the
 //! run goes on.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TryRecvError, sync_channel};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, SyncSender, TryRecvError, channel, sync_channel};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -54,7 +57,7 @@ impl Default for Config {
         Config {
             threads: 1,
             chunk_docs: 512,
-            chunk_bytes: 8 << 20,
+            chunk_bytes: 512 << 10,
             ingest: ingest::Options::default(),
             checkpoint_every: Duration::from_millis(250),
         }
@@ -98,7 +101,7 @@ pub struct Summary {
     /// The first errors, `file:line: message`, for the manifest and the terminal.
     pub error_messages: Vec<String>,
     /// Hits per rule id.
-    pub rule_hits: std::collections::BTreeMap<String, usize>,
+    pub rule_hits: BTreeMap<String, usize>,
 }
 
 /// Where an interrupted run stopped: restored from a checkpoint.
@@ -244,11 +247,6 @@ pub fn run_resumable(
     progress: &mut dyn FnMut(&Summary, &Progress),
 ) -> io::Result<Summary> {
     let started = Instant::now();
-    let pool = if cfg.threads > 1 {
-        Some(rayon::ThreadPoolBuilder::new().num_threads(cfg.threads).build().map_err(io::Error::other)?)
-    } else {
-        None
-    };
     let wanted = Wanted { tables: out.tables(), parquet: out.parquet() };
     let (skip, mut summary) = match resume {
         Some(r) => (r.documents, r.summary),
@@ -275,53 +273,16 @@ pub fn run_resumable(
         total_bytes,
         progress,
     };
-    match &pool {
-        None => {
-            while let Some(chunk) = st.next_chunk(&rx)? {
-                let done = chunk.items.into_iter().map(|(i, it)| (i, process(it, rules, wanted))).collect();
-                st.write(done, chunk.finished)?;
+    if cfg.threads > 1 {
+        run_parallel(&mut st, &rx, rules, wanted, cfg.threads)?;
+    } else {
+        // Serial: each document is written as soon as it is extracted.
+        while let Some(chunk) = st.next_chunk(&rx)? {
+            for (input, item) in chunk.items {
+                st.write(input, process(item, rules, wanted))?;
             }
+            st.end_chunk(chunk.finished)?;
         }
-        // Two chunks in flight: while the calling thread writes one, the workers already
-        // extract the next, so neither waits on the other's tail.
-        Some(pool) => pool.in_place_scope(|scope| -> io::Result<()> {
-            let mut pending: VecDeque<Pending> = VecDeque::new();
-            loop {
-                let chunk = if pending.len() >= 2 {
-                    None
-                } else if pending.is_empty() {
-                    match st.next_chunk(&rx)? {
-                        Some(c) => Some(c),
-                        None => break,
-                    }
-                } else {
-                    match rx.try_recv() {
-                        Ok(c) => Some(c),
-                        Err(TryRecvError::Empty) => None,
-                        Err(TryRecvError::Disconnected) => break,
-                    }
-                };
-                match chunk {
-                    Some(chunk) => {
-                        let (tx, done) = sync_channel(1);
-                        let items = chunk.items;
-                        scope.spawn(move |_| {
-                            let out: Vec<(usize, Done)> = items.into_par_iter().map(|(i, it)| (i, process(it, rules, wanted))).collect();
-                            let _ = tx.send(out);
-                        });
-                        pending.push_back(Pending { done, finished: chunk.finished });
-                    }
-                    None => {
-                        let p = pending.pop_front().expect("a chunk in flight");
-                        st.write(p.done.recv().map_err(|_| io::Error::other("internal error: a worker died"))?, p.finished)?;
-                    }
-                }
-            }
-            for p in pending {
-                st.write(p.done.recv().map_err(|_| io::Error::other("internal error: a worker died"))?, p.finished)?;
-            }
-            Ok(())
-        })?,
     }
     let mut summary = st.summary;
     // The channel closes when the reader is done, or when it died: tell them apart.
@@ -332,11 +293,181 @@ pub fn run_resumable(
     Ok(summary)
 }
 
-/// A chunk handed to the workers: its documents' results, once done, and the inputs that
-/// ended after it.
-struct Pending {
-    done: Receiver<Vec<(usize, Done)>>,
-    finished: Vec<(usize, Option<String>)>,
+/// Most documents in one job: a worker takes this many consecutive documents at a time
+/// and sends their results back together, so that the calling thread wakes once per job,
+/// not once per document.
+const JOB_DOCS: usize = 8;
+/// Most text (bytes) in one job; a job holds one document whatever its size.
+const JOB_TEXT: usize = 64 << 10;
+/// Most jobs per worker handed out and not yet written: with 8 documents a job, a worker
+/// has about 15 ms of work queued (a news article takes ~0.45 ms), more than the calling
+/// thread waits for a core on a busy machine, so the workers do not run dry while it is
+/// descheduled; and the results out (about 14 bytes of output per byte of text) stay near
+/// 4 MB per worker at most.
+const JOBS_PER_WORKER: usize = 4;
+
+/// The inputs that ended with a chunk, each with its sha256.
+type Finished = Vec<(usize, Option<String>)>;
+
+/// Consecutive documents handed to one worker: the place of the first in the run, and
+/// each document with its input.
+struct Job {
+    first: usize,
+    items: Vec<(usize, Item)>,
+}
+
+/// What a worker sends back: a job's results, with the place of the first and each with
+/// its input, or news that the worker died (a panic outside [`process`]'s own guard).
+enum Outcome {
+    Done(usize, Vec<(usize, Done)>),
+    Died,
+}
+
+/// The parallel driver: `threads` workers pull jobs (a few consecutive documents) and send
+/// each job's results back, rendered; the calling thread only hands out jobs and copies the
+/// results out in input order. At most [`JOBS_PER_WORKER`] jobs per worker are out at once,
+/// so memory is bounded by a few dozen documents, not by a chunk's results. The calling
+/// thread runs no extraction: the regex caches are per thread, and a third set would cost
+/// memory for little work.
+fn run_parallel(st: &mut Writing, rx: &Receiver<Chunk>, rules: &RuleSet, wanted: Wanted, threads: usize) -> io::Result<()> {
+    let limit = JOBS_PER_WORKER * threads;
+    let stop = AtomicBool::new(false);
+    let (job_tx, job_rx) = sync_channel::<Job>(limit);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = channel::<Outcome>();
+    std::thread::scope(|scope| {
+        for n in 0..threads {
+            let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
+            std::thread::Builder::new()
+                .name(format!("claimex-worker-{n}"))
+                .spawn_scoped(scope, move || work(job_rx, &done_tx, stop, rules, wanted))
+                .map_err(io::Error::other)?;
+        }
+        drop(done_tx);
+        let result = hand_out_and_write(st, rx, &job_tx, &done_rx, limit);
+        // Whatever happened, the workers stop: no more jobs, and those queued are dropped.
+        stop.store(true, Ordering::Relaxed);
+        drop(job_tx);
+        result
+    })
+}
+
+/// A worker: extract and render the jobs it pulls until there are none, or the run stops.
+fn work(jobs: &Mutex<Receiver<Job>>, done: &Sender<Outcome>, stop: &AtomicBool, rules: &RuleSet, wanted: Wanted) {
+    loop {
+        // The lock guards nothing that a panic could leave half-done.
+        let job = jobs.lock().unwrap_or_else(PoisonError::into_inner).recv();
+        let Ok(Job { first, items }) = job else { return };
+        if stop.load(Ordering::Relaxed) {
+            return;
+        }
+        // `process` turns a panic in extraction into an error record; one anywhere else
+        // (rendering an error record, say) ends the worker, and the run with an error
+        // rather than a writer waiting for a result that never comes.
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            items.into_iter().map(|(input, item)| (input, process(item, rules, wanted))).collect()
+        }))
+        .map_or(Outcome::Died, |results| Outcome::Done(first, results));
+        let died = matches!(outcome, Outcome::Died);
+        if done.send(outcome).is_err() || died {
+            return;
+        }
+    }
+}
+
+/// The calling thread's side of [`run_parallel`]: take chunks from the reader, hand their
+/// documents out in jobs (at most `limit` jobs out), and write the results in input order,
+/// ending each chunk (checkpoint, progress) once its last document is written.
+fn hand_out_and_write(
+    st: &mut Writing,
+    rx: &Receiver<Chunk>,
+    jobs: &SyncSender<Job>,
+    done: &Receiver<Outcome>,
+    limit: usize,
+) -> io::Result<()> {
+    let died = || io::Error::other("internal error: a worker died");
+    let text_of = |item: &Item| item.as_ref().map_or(0, |d| d.text.len());
+    // Documents read and not handed out, with their input; the first's place in the run.
+    let mut queue: VecDeque<(usize, Item)> = VecDeque::new();
+    let mut queued_from = 0;
+    // Where each chunk read ends (the place after its last document) and the inputs that
+    // ended with it.
+    let mut ends: VecDeque<(usize, Finished)> = VecDeque::new();
+    // The jobs out, from the next to write on: the place of each one's first document.
+    let mut out: VecDeque<usize> = VecDeque::new();
+    // Jobs' results that came back before those ahead of them, by place.
+    let mut early: BTreeMap<usize, Vec<(usize, Done)>> = BTreeMap::new();
+    let (mut next, mut reader_done) = (0, false);
+    loop {
+        if queue.len() < JOB_DOCS && !reader_done {
+            // Read on: wait for the reader only when nothing is queued or out
+            // (checkpointing while the input stalls), else take a chunk if one is ready.
+            // `None`: nothing ready yet; `Some(None)`: the reader is done.
+            let got = if queue.is_empty() && out.is_empty() {
+                Some(st.next_chunk(rx)?)
+            } else {
+                match rx.try_recv() {
+                    Ok(c) => Some(Some(c)),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => Some(None),
+                }
+            };
+            match got {
+                Some(Some(chunk)) => {
+                    queue.extend(chunk.items);
+                    ends.push_back((queued_from + queue.len(), chunk.finished));
+                    end_chunks(st, &mut ends, next)?;
+                    continue;
+                }
+                Some(None) => reader_done = true,
+                None => {}
+            }
+        }
+        // Hand out jobs while the budget allows.
+        while !queue.is_empty() && out.len() < limit {
+            let mut items = Vec::with_capacity(JOB_DOCS.min(queue.len()));
+            let mut text = 0;
+            while let Some((_, item)) = queue.front() {
+                if items.len() == JOB_DOCS || (!items.is_empty() && text + text_of(item) > JOB_TEXT) {
+                    break;
+                }
+                text += text_of(item);
+                items.push(queue.pop_front().expect("a document queued"));
+            }
+            let first = queued_from;
+            queued_from += items.len();
+            out.push_back(first);
+            jobs.send(Job { first, items }).map_err(|_| died())?;
+        }
+        if out.is_empty() {
+            // Nothing out, nothing queued, and the reader is done.
+            return Ok(());
+        }
+        // Wait for a job's results, then write every result now due, in order.
+        match done.recv().map_err(|_| died())? {
+            Outcome::Died => return Err(died()),
+            Outcome::Done(first, results) => {
+                early.insert(first, results);
+            }
+        }
+        while let Some(results) = out.front().and_then(|first| early.remove(first)) {
+            out.pop_front();
+            for (input, d) in results {
+                st.write(input, d)?;
+                next += 1;
+                end_chunks(st, &mut ends, next)?;
+            }
+        }
+    }
+}
+
+/// End the chunks whose documents are all written.
+fn end_chunks(st: &mut Writing, ends: &mut VecDeque<(usize, Finished)>, written: usize) -> io::Result<()> {
+    while ends.front().is_some_and(|(end, _)| *end <= written) {
+        let (_, finished) = ends.pop_front().expect("a chunk");
+        st.end_chunk(finished)?;
+    }
+    Ok(())
 }
 
 /// The writing side of a run: output, counts, checkpoints and progress, all on the
@@ -374,13 +505,17 @@ impl Writing<'_> {
         }
     }
 
-    /// Write one chunk's documents in input order, count them, and checkpoint when due.
-    fn write(&mut self, done: Vec<(usize, Done)>, finished: Vec<(usize, Option<String>)>) -> io::Result<()> {
-        for (input, d) in done {
-            self.out.write(&d.rendered)?;
-            self.written += 1;
-            account(&mut self.summary, input, d);
-        }
+    /// Write one document, the next in input order, and count it.
+    fn write(&mut self, input: usize, d: Done) -> io::Result<()> {
+        self.out.write(&d.rendered)?;
+        self.written += 1;
+        account(&mut self.summary, input, d);
+        Ok(())
+    }
+
+    /// End a chunk whose documents are all written: note the inputs that ended with it,
+    /// checkpoint when due, and report progress.
+    fn end_chunk(&mut self, finished: Finished) -> io::Result<()> {
         self.out.flush_stdout()?;
         for (input, sha256) in finished {
             self.summary.inputs[input].sha256 = sha256;
@@ -437,7 +572,7 @@ fn account(summary: &mut Summary, input: usize, d: Done) {
 #[derive(Default)]
 struct Chunk {
     items: Vec<(usize, Item)>,
-    finished: Vec<(usize, Option<String>)>,
+    finished: Finished,
 }
 
 /// Start the reader thread. It is detached on purpose: when writing fails the caller
@@ -583,5 +718,123 @@ mod tests {
         assert_eq!(read.load(Ordering::Relaxed), 3);
         let input = Input { path: "x".into(), root: "".into() };
         assert_eq!(state.sha256(&input).unwrap(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+
+    /// A dataset output in a fresh directory, and a [`Writing`] over it with a no-op
+    /// progress; `f` runs with both.
+    fn with_writing<T>(name: &str, f: impl FnOnce(&mut Writing) -> T) -> T {
+        let dir = std::env::temp_dir().join(format!("claimex-batch-{name}-{}", std::process::id()));
+        let mut out = Output::create(Some(&dir), crate::write::Layout::Dataset(Tables::NONE), false).unwrap();
+        let mut progress = |_: &Summary, _: &Progress| {};
+        let mut st = Writing {
+            out: &mut out,
+            summary: Summary { inputs: vec![InputSummary::default()], ..Default::default() },
+            written: 0,
+            started: Instant::now(),
+            previous_seconds: 0.0,
+            last_checkpoint: Instant::now(),
+            checkpoint_gap: Duration::from_secs(3600),
+            every: Duration::from_secs(3600),
+            dirty: false,
+            read_bytes: Arc::default(),
+            total_bytes: None,
+            progress: &mut progress,
+        };
+        let r = f(&mut st);
+        let _ = std::fs::remove_dir_all(&dir);
+        r
+    }
+
+    /// A chunk of `n` unreadable records (their results need no rules), then the reader
+    /// closes.
+    fn one_chunk(n: usize) -> Receiver<Chunk> {
+        let (tx, rx) = sync_channel(1);
+        let items = (0..n).map(|i| (0, Err(DocError { id: format!("d{i}"), file: "x".into(), line: Some(i + 1), message: "bad".into() })));
+        tx.send(Chunk { items: items.collect(), finished: vec![(0, None)] }).unwrap();
+        rx
+    }
+
+    #[test]
+    fn results_are_written_in_input_order_whatever_order_they_come_back_in() {
+        let w = Wanted { tables: Tables::NONE, parquet: false };
+        let order = with_writing("order", |st| {
+            let (job_tx, job_rx) = sync_channel::<Job>(64);
+            let (done_tx, done_rx) = channel();
+            // A worker that takes every job (20 documents in 3 jobs) before answering, then
+            // answers the last first.
+            let worker = std::thread::spawn(move || {
+                let jobs: Vec<Job> = job_rx.iter().take(20usize.div_ceil(JOB_DOCS)).collect();
+                for Job { first, items } in jobs.into_iter().rev() {
+                    let results = items.into_iter().map(|(input, item)| (input, failed(item.as_ref().unwrap_err(), w))).collect();
+                    done_tx.send(Outcome::Done(first, results)).unwrap();
+                }
+            });
+            hand_out_and_write(st, &one_chunk(20), &job_tx, &done_rx, 64).unwrap();
+            worker.join().unwrap();
+            st.summary.error_messages.clone()
+        });
+        let expected: Vec<String> = (0..20).map(|i| format!("x:{}: bad", i + 1)).collect();
+        assert_eq!(order, expected);
+    }
+
+    #[test]
+    fn jobs_are_runs_of_a_few_documents_and_no_more_are_out_than_the_budget() {
+        let w = Wanted { tables: Tables::NONE, parquet: false };
+        // 30 documents of 10 KB, but the sixth is 3 jobs' worth of text.
+        let sizes = (0..30).map(|i| if i == 5 { 3 * JOB_TEXT } else { 10 << 10 });
+        let docs = sizes.enumerate().map(|(i, n)| {
+            (0, Ok(crate::ingest::Document { id: format!("d{i}"), source: "x".into(), text: "a".repeat(n), metadata: Default::default() }))
+        });
+        let (tx, rx) = sync_channel(1);
+        tx.send(Chunk { items: docs.collect(), finished: vec![(0, None)] }).unwrap();
+        drop(tx);
+        let jobs = with_writing("jobs", |st| {
+            let (job_tx, job_rx) = sync_channel::<Job>(2);
+            let (done_tx, done_rx) = channel();
+            // A worker that takes every job it can get before answering: it never holds
+            // more than the budget of 2.
+            let worker = std::thread::spawn(move || {
+                let (mut held, mut seen) = (Vec::new(), Vec::new());
+                loop {
+                    match job_rx.recv_timeout(Duration::from_millis(20)) {
+                        Ok(job) => {
+                            held.push(job);
+                            assert!(held.len() <= 2, "{} jobs out", held.len());
+                            continue;
+                        }
+                        Err(RecvTimeoutError::Timeout) => {}
+                        Err(RecvTimeoutError::Disconnected) => return seen,
+                    }
+                    for Job { first, items } in held.drain(..) {
+                        let e = DocError { id: "x".into(), file: "x".into(), line: None, message: "x".into() };
+                        seen.push((first, items.iter().map(|(_, d)| d.as_ref().unwrap().text.len() >> 10).collect::<Vec<_>>()));
+                        done_tx.send(Outcome::Done(first, items.iter().map(|(input, _)| (*input, failed(&e, w))).collect())).unwrap();
+                    }
+                }
+            });
+            hand_out_and_write(st, &rx, &job_tx, &done_rx, 2).unwrap();
+            drop(job_tx);
+            assert_eq!(st.written, 30);
+            worker.join().unwrap()
+        });
+        // Consecutive documents, at most 64 KB of text a job unless one document is more.
+        let six = vec![10; 6];
+        assert_eq!(jobs, [(0, vec![10; 5]), (5, vec![192]), (6, six.clone()), (12, six.clone()), (18, six.clone()), (24, six)]);
+    }
+
+    #[test]
+    fn a_worker_that_dies_fails_the_run_instead_of_hanging_it() {
+        let err = with_writing("died", |st| {
+            let (job_tx, job_rx) = sync_channel::<Job>(8);
+            let (done_tx, done_rx) = channel();
+            let worker = std::thread::spawn(move || {
+                let _job = job_rx.recv().unwrap();
+                done_tx.send(Outcome::Died).unwrap();
+            });
+            let r = hand_out_and_write(st, &one_chunk(3), &job_tx, &done_rx, 8);
+            worker.join().unwrap();
+            r.unwrap_err()
+        });
+        assert!(err.to_string().contains("a worker died"), "{err}");
     }
 }
