@@ -15,9 +15,10 @@ use claimex::write::{Layout, Output, Tables};
 /// The binary's allocator. Extraction makes about one allocation per input byte (records,
 /// their strings, scratch vectors), and with the system allocator a sixth of the
 /// instructions went into `malloc` and `free`; mimalloc cuts the run's instructions by 12%
-/// and its wall time by about a fifth (docs/benchmarks.md). Built without transparent huge
-/// pages (`no_thp`), which added 20 MB to the peak memory of a one-thread run. The library leaves the
-/// choice to whoever links it (the Python bindings keep Python's).
+/// and its wall time by about a fifth (docs/benchmarks.md). Its version 2 (`v2`), without
+/// transparent huge pages (`no_thp`): version 3 peaked 14 MB higher on two threads at the
+/// same speed, and huge pages added 20 MB on one. The library leaves the choice to whoever
+/// links it (the Python bindings keep Python's).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
