@@ -186,8 +186,8 @@ struct ExtractArgs {
     /// rules and settings, from its last checkpoint.
     #[arg(long)]
     resume: bool,
-    /// Most documents per chunk (documents are read, extracted in parallel and written a
-    /// chunk at a time; the output does not depend on it).
+    /// Most documents per chunk (documents are read a chunk at a time, and a checkpoint may
+    /// follow each chunk written; the output does not depend on it).
     #[arg(long, value_name = "N", default_value_t = 512, value_parser = clap::value_parser!(u64).range(1..))]
     chunk_docs: u64,
     /// Least seconds between two checkpoints of an unfinished run (what --resume continues
