@@ -592,20 +592,37 @@ mod tests {
         assert_eq!(p.unfiltered(), 1);
     }
 
-    #[test]
-    fn verdicts_of_a_part_are_those_of_its_own_scan() {
-        let pats = [r"(?i)\bbecause\b", r"\d+", r"(?i)\bwill\b", r"(?i)\bwill\s+go", r"(?i)\b(?:go|wil)\b"];
-        let p = Prefilter::with_extra(pats.iter().copied(), &["Will", "said", "go"]);
-        let text = "Goodwill, because she will go, said Ann.";
+    /// Every part of `text` between two character boundaries, as (start, end).
+    fn parts(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+        let edges = move |from: usize| (from..=text.len()).filter(move |&i| text.is_char_boundary(i));
+        edges(0).flat_map(move |a| edges(a).map(move |b| (a, b)))
+    }
+
+    /// Scans `text` once and checks, for every part of it, that the verdicts read from that
+    /// scan are those of the part's own scan, and never NO where one of `regexes` (the
+    /// patterns, in order) matches the part. Returns the scan's hits.
+    fn check_parts(p: &Prefilter, text: &str, regexes: &[Regex]) -> Vec<Hit> {
         let mut hits = Vec::new();
         p.scan(text, &mut hits);
         let mut seen = Vec::new();
-        for a in (0..=text.len()).filter(|&a| text.is_char_boundary(a)) {
-            for b in (a..=text.len()).filter(|&b| text.is_char_boundary(b)) {
-                p.verdicts(text, &hits, a..b, &mut seen);
-                assert_eq!(seen, p.candidates(&text[a..b]), "{:?}", &text[a..b]);
+        for (a, b) in parts(text) {
+            p.verdicts(text, &hits, a..b, &mut seen);
+            assert_eq!(seen, p.candidates(&text[a..b]), "{:?}", &text[a..b]);
+            for (r, v) in regexes.iter().zip(&seen) {
+                assert!(*v != NO || !r.is_match(&text[a..b]), "{r} in {:?}", &text[a..b]);
             }
         }
+        hits
+    }
+
+    #[test]
+    fn verdicts_of_a_part_are_those_of_its_own_scan() {
+        assert_eq!(parts("aé").collect::<Vec<_>>(), [(0, 0), (0, 1), (0, 3), (1, 1), (1, 3), (3, 3)]);
+        let pats = [r"(?i)\bbecause\b", r"\d+", r"(?i)\bwill\b", r"(?i)\bwill\s+go", r"(?i)\b(?:go|wil)\b"];
+        let p = Prefilter::with_extra(pats.iter().copied(), &["Will", "said", "go"]);
+        let text = "Goodwill, because she will go, said Ann.";
+        let regexes: Vec<Regex> = pats.iter().map(|p| Regex::new(p).unwrap()).collect();
+        let hits = check_parts(&p, text, &regexes);
         let extra: Vec<(&str, usize)> = p.extra_hits(&hits).map(|(s, e, k)| (&text[s..e], k)).collect();
         assert_eq!(extra, [("Go", 2), ("will", 0), ("will", 0), ("go", 2), ("said", 1)]);
     }
@@ -625,18 +642,7 @@ mod tests {
         // Never a NO where the pattern matches, in any part of a text (whose ends are edges).
         let text = "Zürich has 21st-century willgo, as fast as ;yetx; soon so é as 3rd as";
         let regexes: Vec<Regex> = pats.iter().map(|p| Regex::new(p).unwrap()).collect();
-        let mut hits = Vec::new();
-        p.scan(text, &mut hits);
-        let mut seen = Vec::new();
-        for a in (0..=text.len()).filter(|&a| text.is_char_boundary(a)) {
-            for b in (a..=text.len()).filter(|&b| text.is_char_boundary(b)) {
-                p.verdicts(text, &hits, a..b, &mut seen);
-                assert_eq!(seen, p.candidates(&text[a..b]), "{:?}", &text[a..b]);
-                for (r, v) in regexes.iter().zip(&seen) {
-                    assert!(*v != NO || !r.is_match(&text[a..b]), "{r} in {:?}", &text[a..b]);
-                }
-            }
-        }
+        check_parts(&p, text, &regexes);
     }
 
     #[test]
