@@ -109,7 +109,7 @@ impl Need {
 
     /// [`NEED_LEFT`] and [`NEED_RIGHT`] for the literal `lit` of this need.
     fn bits(&self, lit: &str) -> u8 {
-        let word = |b: Option<&u8>| b.is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        let word = |b: Option<&u8>| b.is_some_and(|&b| is_ascii_word_byte(b));
         let mut bits = 0;
         if self.left == Edge::NonWord || (self.left == Edge::Boundary && word(lit.as_bytes().first())) {
             bits |= NEED_LEFT;
