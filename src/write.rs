@@ -9,6 +9,7 @@
 use std::fs::File;
 use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::mpsc;
 
 use crate::record::{AttributionRecord, ClaimRecord, DocumentRecord, QuoteRecord, SentenceRecord};
 
@@ -502,6 +503,45 @@ impl Layout {
 /// The checkpoint of an unfinished run, beside its partial files (see [`Checkpoint`]).
 pub const CHECKPOINT: &str = ".claimex-checkpoint.json";
 
+/// Bytes a file grows by between two background syncs ([`Writeback`]).
+const WRITEBACK_EVERY: u64 = 16 << 20;
+
+/// A thread that syncs the output files to disk while the run goes on, each time one has
+/// grown by [`WRITEBACK_EVERY`] bytes. Without it every byte of a run waits for the one
+/// `sync_all` per file at the end, which, after the last document, is time no worker can
+/// overlap (about 0.2 s of a 3 s run over the 25 MB news corpus on two threads).
+struct Writeback {
+    send: mpsc::Sender<(PathBuf, File)>,
+    thread: std::thread::JoinHandle<io::Result<usize>>,
+}
+
+impl Writeback {
+    fn start() -> io::Result<Writeback> {
+        let (send, recv) = mpsc::channel::<(PathBuf, File)>();
+        let thread = std::thread::Builder::new().name("claimex-sync".into()).spawn(move || {
+            // Every file sent is synced, even after a failure; the first error is kept.
+            let (mut synced, mut first_error) = (0, None);
+            for (path, f) in recv {
+                match f.sync_data() {
+                    Ok(()) => synced += 1,
+                    Err(e) => {
+                        first_error.get_or_insert_with(|| at(&path)(e));
+                    }
+                }
+            }
+            first_error.map_or(Ok(synced), Err)
+        })?;
+        Ok(Writeback { send, thread })
+    }
+
+    /// Wait for the syncs asked for so far; the number done, or the first error. Every
+    /// file's sender ([`OutFile::sync_to`]) must be dropped first.
+    fn finish(self) -> io::Result<usize> {
+        drop(self.send);
+        self.thread.join().map_err(|_| io::Error::other("the output's sync thread panicked"))?
+    }
+}
+
 /// A file being written, under its temporary name.
 struct OutFile {
     name: &'static str,
@@ -510,6 +550,8 @@ struct OutFile {
     w: BufWriter<File>,
     /// Bytes handed to `w` so far (the file's length once flushed).
     len: u64,
+    /// Where to send the file for a background sync, and the length at which to next.
+    sync_to: Option<(mpsc::Sender<(PathBuf, File)>, u64)>,
 }
 
 impl OutFile {
@@ -517,7 +559,7 @@ impl OutFile {
         let dest = dir.join(name);
         let tmp = dir.join(format!(".{name}.partial"));
         let f = File::create(&tmp).map_err(at(&tmp))?;
-        let mut t = OutFile { name, w: BufWriter::with_capacity(1 << 17, f), tmp, dest, len: 0 };
+        let mut t = OutFile { name, w: BufWriter::with_capacity(1 << 17, f), tmp, dest, len: 0, sync_to: None };
         if let Some(cols) = header {
             if excel {
                 t.put(b"\xEF\xBB\xBF")?;
@@ -542,12 +584,28 @@ impl OutFile {
         f.set_len(len).map_err(at(&tmp))?;
         let mut w = BufWriter::with_capacity(1 << 17, f);
         w.seek(SeekFrom::End(0)).map_err(at(&tmp))?;
-        Ok(OutFile { name, tmp, dest, w, len })
+        Ok(OutFile { name, tmp, dest, w, len, sync_to: None })
     }
 
     fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
         self.len += bytes.len() as u64;
-        self.w.write_all(bytes).map_err(at(&self.tmp))
+        self.w.write_all(bytes).map_err(at(&self.tmp))?;
+        if let Some((send, next)) = &mut self.sync_to {
+            if self.len >= *next {
+                *next = self.len + WRITEBACK_EVERY;
+                self.w.flush().map_err(at(&self.tmp))?;
+                let f = self.w.get_ref().try_clone().map_err(at(&self.tmp))?;
+                // A closed channel means the sync thread is gone; its error is reported
+                // by `Writeback::finish`, and the final sync still runs.
+                let _ = send.send((self.tmp.clone(), f));
+            }
+        }
+        Ok(())
+    }
+
+    /// Sync this file in the background as it grows.
+    fn sync_in(&mut self, wb: &Writeback) {
+        self.sync_to = Some((wb.send.clone(), self.len + WRITEBACK_EVERY));
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -602,6 +660,8 @@ pub struct Output {
     /// Their Parquet tables, with `--format parquet`.
     parquet: Vec<parquet::TableWriter>,
     fingerprint: serde_json::Value,
+    /// The background syncs of the files (none for stdout).
+    writeback: Option<Writeback>,
 }
 
 impl Output {
@@ -618,6 +678,7 @@ impl Output {
                 csv: Vec::new(),
                 parquet: Vec::new(),
                 fingerprint: serde_json::Value::Null,
+                writeback: None,
             });
         }
         let dir = dir.expect("a directory for file output");
@@ -631,7 +692,8 @@ impl Output {
         }
         let parquet = open_parquet(dir, layout)?;
         let fingerprint = serde_json::Value::Null;
-        Ok(Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, parquet, fingerprint })
+        let out = Output { layout, excel, dir: Some(dir.to_path_buf()), stdout: None, jsonl, csv, parquet, fingerprint, writeback: None };
+        out.with_writeback()
     }
 
     /// Continue the unfinished run in `dir`: its checkpoint must carry `fingerprint`. The
@@ -666,7 +728,18 @@ impl Output {
             replay(&jsonl.tmp, jsonl.len, layout.tables(), &mut parquet)?;
         }
         let (dir, fingerprint) = (Some(dir.to_path_buf()), fingerprint.clone());
-        Ok(Some((Output { layout, excel, dir, stdout: None, jsonl: Some(jsonl), csv, parquet, fingerprint }, cp)))
+        let out = Output { layout, excel, dir, stdout: None, jsonl: Some(jsonl), csv, parquet, fingerprint, writeback: None };
+        Ok(Some((out.with_writeback()?, cp)))
+    }
+
+    /// Start the background syncs of the files.
+    fn with_writeback(mut self) -> io::Result<Output> {
+        let wb = Writeback::start()?;
+        for t in self.jsonl.iter_mut().chain(self.csv.iter_mut().map(|(_, t)| t)) {
+            t.sync_in(&wb);
+        }
+        self.writeback = Some(wb);
+        Ok(self)
     }
 
     /// Set what checkpoints say the run is over (see [`Output::resume`]).
@@ -749,12 +822,25 @@ impl Output {
     /// removed first (the set is not consistent until the new one is written), and so is
     /// the checkpoint (nothing is left to resume).
     pub fn finish(self) -> io::Result<()> {
+        self.finish_syncs().map(|_| ())
+    }
+
+    /// [`Output::finish`], telling how many background syncs ran.
+    fn finish_syncs(self) -> io::Result<usize> {
         if let Some(mut w) = self.stdout {
-            return w.flush().map_err(at(Path::new("stdout")));
+            return w.flush().map(|()| 0).map_err(at(Path::new("stdout")));
         }
         let dir = self.dir.expect("file output has a directory");
+        let mut files: Vec<OutFile> = self.jsonl.into_iter().chain(self.csv.into_iter().map(|(_, t)| t)).collect();
+        for t in &mut files {
+            t.sync_to = None;
+        }
+        let syncs = match self.writeback {
+            Some(wb) => wb.finish()?,
+            None => 0,
+        };
         let mut moves = Vec::new();
-        for mut t in self.jsonl.into_iter().chain(self.csv.into_iter().map(|(_, t)| t)) {
+        for mut t in files {
             t.sync()?;
             moves.push((t.tmp, t.dest));
         }
@@ -776,7 +862,7 @@ impl Output {
                 remove_if_present(&dir.join(format!("{}.parquet", t.name())))?;
             }
         }
-        Ok(())
+        Ok(syncs)
     }
 }
 
@@ -928,6 +1014,30 @@ mod tests {
         std::fs::write(dir.join(".documents.jsonl.partial"), "{").unwrap();
         assert!(matches!(Output::resume(&dir, Layout::Dataset(Tables::NONE), false, &fp), Err(ResumeError::Damaged(_))));
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn files_are_synced_in_the_background_as_they_grow() {
+        let dir = std::env::temp_dir().join(format!("claimex-writeback-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut out = Output::create(Some(&dir), Layout::Dataset(Tables::NONE), false).unwrap();
+        // 40 MiB of documents.jsonl in 1 MiB records: a sync at 16 and at 32 MiB.
+        let line = |i: u8| {
+            let mut l = vec![b'a' + i % 26; 1 << 20];
+            *l.last_mut().unwrap() = b'\n';
+            l
+        };
+        for i in 0..40 {
+            out.write(&Rendered { jsonl: line(i), ..Default::default() }).unwrap();
+        }
+        assert_eq!(out.finish_syncs().unwrap(), 2);
+        let written = std::fs::read(dir.join("documents.jsonl")).unwrap();
+        assert_eq!(written.len(), 40 << 20);
+        assert!(written.chunks(1 << 20).enumerate().all(|(i, c)| c == line(i as u8).as_slice()));
+        let _ = std::fs::remove_dir_all(&dir);
+
+        // Standard output has no sync thread.
+        assert_eq!(Output::create(None, Layout::JsonlStdout, false).unwrap().finish_syncs().unwrap(), 0);
     }
 
     #[test]
