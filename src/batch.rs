@@ -340,7 +340,10 @@ fn run_parallel(st: &mut Writing, rx: &Receiver<Chunk>, rules: &RuleSet, wanted:
             let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
             std::thread::Builder::new()
                 .name(format!("claimex-worker-{n}"))
-                .spawn_scoped(scope, move || work(job_rx, &done_tx, stop, rules, wanted))
+                .spawn_scoped(scope, move || {
+                    crate::rules::set_worker(Some(n));
+                    work(job_rx, &done_tx, stop, rules, wanted)
+                })
                 .map_err(io::Error::other)?;
         }
         drop(done_tx);

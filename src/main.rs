@@ -477,7 +477,12 @@ fn split(a: SplitArgs) -> ExitCode {
         Err(c) => return c,
     };
     let opts = a.input.ingest_options();
-    let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads(a.input.threads)).build() {
+    // Each thread searches with its own copies of the regexes (`rules::set_worker`).
+    let pool = match rayon::ThreadPoolBuilder::new()
+        .num_threads(threads(a.input.threads))
+        .start_handler(|n| claimex::rules::set_worker(Some(n)))
+        .build()
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");

@@ -30,7 +30,7 @@ pub struct BlockRule {
     /// Most words the paragraph may have.
     pub max_words: Option<usize>,
     /// Pattern over the paragraph's clean text.
-    pub regex: regex::Regex,
+    pub regex: super::LazyRegex,
 }
 
 impl BlockRule {
@@ -47,6 +47,6 @@ impl BlockRule {
                 None
             }
         };
-        Some(BlockRule { rule, block: block?, position: position?, max_words: raw.max_words, regex: regex? })
+        Some(BlockRule { rule, block: block?, position: position?, max_words: raw.max_words, regex: super::LazyRegex::built(regex?) })
     }
 }

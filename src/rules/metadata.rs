@@ -18,7 +18,7 @@ pub struct MetadataRule {
     pub position: Position,
     /// Pattern over a paragraph's clean text; the `value` group (or the whole match) is
     /// the field's value.
-    pub regex: regex::Regex,
+    pub regex: super::LazyRegex,
 }
 
 impl MetadataRule {
@@ -31,7 +31,7 @@ impl MetadataRule {
             Some("end") => Position::End,
             _ => Position::Front,
         };
-        Some(MetadataRule { rule, field: field?, position, regex: regex? })
+        Some(MetadataRule { rule, field: field?, position, regex: super::LazyRegex::built(regex?) })
     }
 
     /// The value this rule reads from `text`, if it matches.
