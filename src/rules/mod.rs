@@ -62,7 +62,7 @@ pub fn build_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
 /// A worker of a parallel run ([`set_worker`]) searches with a copy of its own: copies share
 /// the compiled regex but not the pool of search caches, whose fast path serves only the
 /// thread that used a regex first; any other thread takes its cache from behind a lock
-/// (1.4% of the CPU time of a run on two threads went there).
+/// (1.4% of the profile samples of a run on two threads were there).
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     /// The pattern it is built from.
