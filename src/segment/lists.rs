@@ -146,14 +146,22 @@ fn at_sentence_start(text: &str, at: usize) -> bool {
 /// something more.
 fn markers(text: &str) -> Vec<Marker> {
     let mut out = Vec::new();
-    let mut prev_space = true;
-    for (i, c) in text.char_indices() {
-        if prev_space {
-            if let Some(m) = marker_at(text, i) {
-                out.push(m);
-            }
+    // Markers start words. A marker is a word ending in its closing `.` or `)`, or one
+    // starting with its bullet (`- 1.`): only such words are read further.
+    let mut rest = text;
+    loop {
+        let word = rest.trim_start();
+        if word.is_empty() {
+            break;
         }
-        prev_space = c.is_whitespace();
+        let at = text.len() - word.len();
+        let len = word.find(char::is_whitespace).unwrap_or(word.len());
+        if (word[..len].ends_with(['.', ')']) || word.starts_with(BULLETS))
+            && let Some(m) = marker_at(text, at)
+        {
+            out.push(m);
+        }
+        rest = &word[len..];
     }
     out
 }
