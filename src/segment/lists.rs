@@ -148,20 +148,34 @@ fn markers(text: &str) -> Vec<Marker> {
     let mut out = Vec::new();
     // Markers start words. A marker is a word ending in its closing `.` or `)`, or one
     // starting with its bullet (`- 1.`): only such words are read further.
-    let mut rest = text;
-    loop {
-        let word = rest.trim_start();
-        if word.is_empty() {
-            break;
-        }
-        let at = text.len() - word.len();
-        let len = word.find(char::is_whitespace).unwrap_or(word.len());
-        if (word[..len].ends_with(['.', ')']) || word.starts_with(BULLETS))
+    let mut word = |at: usize, word: &str| {
+        let bullet = || matches!(word.as_bytes()[0], b'-' | b'*' | b'+' | 0x80..) && word.starts_with(BULLETS);
+        if (word.ends_with(['.', ')']) || bullet())
             && let Some(m) = marker_at(text, at)
         {
             out.push(m);
         }
-        rest = &word[len..];
+    };
+    if text.is_ascii() {
+        // The usual text, split without decoding (the white space of `char::is_whitespace`).
+        let mut at = 0;
+        for w in text.as_bytes().split(|b| matches!(b, b' ' | b'\t'..=b'\r')) {
+            if !w.is_empty() {
+                word(at, &text[at..at + w.len()]);
+            }
+            at += w.len() + 1;
+        }
+    } else {
+        let mut rest = text;
+        loop {
+            let w = rest.trim_start();
+            if w.is_empty() {
+                break;
+            }
+            let len = w.find(char::is_whitespace).unwrap_or(w.len());
+            word(text.len() - w.len(), &w[..len]);
+            rest = &w[len..];
+        }
     }
     out
 }
@@ -283,6 +297,15 @@ mod tests {
         assert_eq!(items("Plan: 1) cut 2) save"), ["Plan: 1) cut 2) save"]);
         assert_eq!(items("It fell -3. -4. was worse"), ["It fell -3. -4. was worse"]);
         assert!(find("1. alone").markers.is_empty());
+    }
+
+    #[test]
+    fn markers_after_any_white_space() {
+        // Words are split at every character `char::is_whitespace` names, ASCII or not.
+        assert_eq!(items("1.\u{b}one 2.\u{b}two"), ["1.\u{b}one", "2.\u{b}two"]);
+        assert_eq!(items("1) één\u{a0}2) twee"), ["1) één", "2) twee"]);
+        assert_eq!(items("•1. un •2. deux"), ["•1. un", "•2. deux"]);
+        assert_eq!(items("- 1. one - 2. two"), ["- 1. one", "- 2. two"]);
     }
 
     #[test]
