@@ -9,6 +9,7 @@
 #   SKIP_GB=1 scripts/bench.sh  # skip the 1 GB streaming run
 #   SKIP_PEER=1 scripts/bench.sh  # skip blingfire, the peer measured in the same run
 #   SKIP_LINEAR=1 scripts/bench.sh  # skip the one-document 5 MB vs 50 MB run
+#   SKIP_CEILING=1 scripts/bench.sh  # skip the two-process ceiling of the two-thread ratio
 #
 # The peer: blingfire's sentence splitting alone (PyPI `blingfire`), in a scratch
 # virtualenv outside the repository ($BENCH_VENV, made on first use; never a dependency).
@@ -59,6 +60,34 @@ for t in 1 2; do
   run "extract --format jsonl" "$t" "$BIN" extract -q --threads "$t" --format jsonl "${CORPUS[@]}" -o "$OUT/jsonl"
   run "extract (full dataset)" "$t" "$BIN" extract -q --threads "$t" "${CORPUS[@]}" -o "$OUT/full"
 done
+
+if [ -z "${SKIP_CEILING:-}" ]; then
+  # What two cores give this workload with nothing shared: one 1-thread full extraction
+  # alone, then two at once (separate processes, separate outputs), best of $RUNS. Their
+  # ratio bounds what two threads of one process can reach on this machine; the same for
+  # md5sum, a small loop with no memory traffic, tells the CPU's share from the cache's.
+  echo
+  echo "two cores, nothing shared (the ceiling for the two-thread ratio on this machine):"
+  cat "${CORPUS[@]}" > "$OUT/corpus.jsonl"
+  head -c 300000000 /dev/zero > "$OUT/zeros"
+  pair() {
+    local best="" alone=""
+    for _ in $(seq "$RUNS"); do
+      local t0 t1 t2
+      rm -rf "$OUT"/ceiling-*
+      t0=$(date +%s.%N); "$@" a >/dev/null; t1=$(date +%s.%N)
+      "$@" b >/dev/null & "$@" c >/dev/null; wait; t2=$(date +%s.%N)
+      alone=$(python3 -c "print(min(${alone:-1e9}, $t1 - $t0))")
+      best=$(python3 -c "print(min(${best:-1e9}, $t2 - $t1))")
+    done
+    python3 -c "print(f'  {\"$LABEL\":<22} alone {$alone:6.2f} s, two at once {$best:6.2f} s: {2 * $alone / $best:.2f}x')"
+  }
+  extract1() { "$BIN" extract -q --threads 1 "$OUT/corpus.jsonl" -o "$OUT/ceiling-$1"; }
+  md5() { md5sum "$OUT/zeros"; }
+  LABEL="extract, 1 thread" pair extract1
+  LABEL="md5sum of 300 MB" pair md5
+  rm -rf "$OUT"/ceiling-* "$OUT/zeros" "$OUT/corpus.jsonl"
+fi
 
 if [ -z "${SKIP_GB:-}" ]; then
   REPEAT=$(( 1000000000 / BYTES + 1 ))
