@@ -148,9 +148,10 @@ fn markers(text: &str) -> Vec<Marker> {
     let mut out = Vec::new();
     // Markers start words. A marker is a word ending in its closing `.` or `)`, or one
     // starting with its bullet (`- 1.`): only such words are read further.
-    let mut word = |at: usize, word: &str| {
-        let bullet = || matches!(word.as_bytes()[0], b'-' | b'*' | b'+' | 0x80..) && word.starts_with(BULLETS);
-        if (word.ends_with(['.', ')']) || bullet())
+    let mut word = |at: usize, w: &str| {
+        // (Every bullet is `-`, `*`, `+` or a character that is not ASCII.)
+        let bullet = || matches!(w.as_bytes()[0], b'-' | b'*' | b'+' | 0x80..) && w.starts_with(BULLETS);
+        if (w.ends_with(['.', ')']) || bullet())
             && let Some(m) = marker_at(text, at)
         {
             out.push(m);
