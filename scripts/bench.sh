@@ -65,7 +65,7 @@ if [ -z "${SKIP_CEILING:-}" ]; then
   # What two cores give this workload with nothing shared: one 1-thread full extraction
   # alone, then two at once (separate processes, separate outputs), best of $RUNS. Their
   # ratio is about what two threads of one process can reach on this machine; the same for
-  # md5sum, a small loop with no memory traffic, tells the CPU's share from the caches'.
+  # md5sum, a compute-bound loop that only streams its input, tells the CPU's share from the caches'.
   echo
   echo "two cores, nothing shared (the ceiling for the two-thread ratio on this machine):"
   cat "${CORPUS[@]}" > "$OUT/corpus.jsonl"
