@@ -149,8 +149,8 @@ fn markers(text: &str) -> Vec<Marker> {
     // Markers start words. A marker is a word ending in its closing `.` or `)`, or one
     // starting with its bullet (`- 1.`): only such words are read further.
     let mut word = |at: usize, w: &str| {
-        // (Every bullet is `-`, `*`, `+` or a character that is not ASCII.)
-        let bullet = || matches!(w.as_bytes()[0], b'-' | b'*' | b'+' | 0x80..) && w.starts_with(BULLETS);
+        // (No bullet is a letter or digit, which most words start with.)
+        let bullet = || !w.as_bytes()[0].is_ascii_alphanumeric() && w.starts_with(BULLETS);
         if (w.ends_with(['.', ')']) || bullet())
             && let Some(m) = marker_at(text, at)
         {
