@@ -20,7 +20,8 @@
 //!   `organization`, `place` or `title` word of `entity_words.txt` takes that kind
 //!   (`Asian Development Bank`, `South China Sea`, `University of Tokyo`, `Monroe Doctrine`);
 //! - a name the document shows anywhere keeps its kind (the document is read once to learn
-//!   them, [`Seen::learn`], then again): any word of a person's name (after a title, as an
+//!   them, [`Seen::for_document`]; a sentence is read again only if a name's kind it asked
+//!   for changed later in the document): any word of a person's name (after a title, as an
 //!   attribution's person source opening with a given name, or opening with a given name of
 //!   `given_names.txt`) is that person (`Xi`, `Obama`), an acronym in parentheses after a
 //!   name is of the name's kind (`Asian Infrastructure Investment Bank (AIIB)`), and a
@@ -50,13 +51,28 @@ use crate::tag::{AttributionTag, EntityTag};
 #[derive(Debug, Default, Clone)]
 pub struct Seen {
     names: WordMap<String, String>,
-    /// The tokens of each sentence [`Seen::for_document`] read, by its clean-text range, in
-    /// text order: [`find`] takes a sentence's back instead of tokenizing it again.
-    tokens: Vec<(Range<usize>, Option<Tokens>)>,
+    /// What [`Seen::for_document`] read in each sentence, by its clean-text range, in text
+    /// order: [`find`] takes a sentence's reading back instead of reading it again.
+    readings: Vec<Reading>,
+    /// While [`Seen::for_document`] reads a sentence: each name it asked the kind of
+    /// ([`Seen::ask`]), with the answer.
+    asked: Option<Vec<(String, Option<String>)>>,
 }
 
 /// The word tokens of a sentence, as byte ranges of it.
 type Tokens = Vec<Range<usize>>;
+
+/// One sentence as [`Seen::for_document`] read it.
+#[derive(Debug, Clone)]
+struct Reading {
+    /// The sentence's clean-text range.
+    range: Range<usize>,
+    tokens: Tokens,
+    /// The entities found, in the sentence's own offsets.
+    found: Vec<EntityTag>,
+    /// The names whose kind was asked ([`Seen::ask`]) and the answers.
+    asked: Vec<(String, Option<String>)>,
+}
 
 impl Seen {
     /// Remember a person's name and each of its words but initials and particles: a short
@@ -109,19 +125,31 @@ impl Seen {
         }
     }
 
-    /// Read one sentence for the names it teaches; its tokens.
-    fn read(&mut self, lx: &EntityLexicon, text: &str) -> Tokens {
+    /// Read one sentence for the names it teaches; its tokens and entities.
+    fn read(&mut self, lx: &EntityLexicon, text: &str) -> (Tokens, Vec<EntityTag>) {
         let toks = tokens(text);
-        find_in(lx, self, text, 0, &toks);
-        toks
+        let found = find_in(lx, self, text, 0, &toks);
+        (toks, found)
     }
 
-    /// The tokens of the sentence at `range` of the clean text, if [`Seen::for_document`]
-    /// read it and they were not taken yet.
-    fn take_tokens(&mut self, range: Range<usize>) -> Option<Tokens> {
-        let i = self.tokens.partition_point(|(r, _)| r.start < range.start);
-        let (r, toks) = self.tokens.get_mut(i)?;
-        if *r == range { toks.take() } else { None }
+    /// The reading of the sentence at `range` of the clean text, if [`Seen::for_document`]
+    /// read it and it was not taken yet.
+    fn take_reading(&mut self, range: Range<usize>) -> Option<Reading> {
+        let i = self.readings.partition_point(|r| r.range.start < range.start);
+        if self.readings.get(i)?.range != range {
+            return None;
+        }
+        let r = &mut self.readings[i];
+        Some(Reading { range: r.range.clone(), tokens: std::mem::take(&mut r.tokens), found: std::mem::take(&mut r.found), asked: std::mem::take(&mut r.asked) })
+    }
+
+    /// The kind of a name seen before ([`Seen::kind`]), noted while a reading is recorded.
+    fn ask(&mut self, name: &str) -> Option<String> {
+        let kind = self.kind(name).map(str::to_string);
+        if let Some(asked) = &mut self.asked {
+            asked.push((name.to_string(), kind.clone()));
+        }
+        kind
     }
 
     /// The kind of a name seen before, also in capitals (`REYES` for `Reyes`).
@@ -284,8 +312,21 @@ fn is_acronym(t: &str) -> bool {
 
 /// Find the entities of one sentence (`text` at clean offset `base`), remembering names.
 pub fn find(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize) -> Vec<EntityTag> {
-    let toks = seen.take_tokens(base..base + text.len()).unwrap_or_else(|| tokens(text));
-    find_in(lx, seen, text, base, &toks)
+    let Some(reading) = seen.take_reading(base..base + text.len()) else {
+        return find_in(lx, seen, text, base, &tokens(text));
+    };
+    // `find_in` reads nothing of `seen` but the kinds it asks for, so where every kind asked
+    // while learning has the same answer now, it would find what it found then. Its changes
+    // to `seen` would change nothing either: a name it added then is known since, and one
+    // it made a person's stays a person's (`Seen::add` keeps a known name's kind).
+    if reading.asked.iter().all(|(name, kind)| seen.kind(name) == kind.as_deref()) {
+        let mut found = reading.found;
+        for e in &mut found {
+            e.range = base + e.range.start..base + e.range.end;
+        }
+        return found;
+    }
+    find_in(lx, seen, text, base, &reading.tokens)
 }
 
 /// [`find`] on the sentence's tokens `toks`.
@@ -332,7 +373,7 @@ fn find_in(lx: &EntityLexicon, seen: &mut Seen, text: &str, base: usize, toks: &
             if strip_possessive(word(k - 1)).len() < word(k - 1).len() {
                 let run = strip_possessive(&text[toks[i].start..toks[k - 1].end]);
                 let last = strip_possessive(word(k - 1));
-                if lx.names.contains_key(run) || lx.names.contains_key(last) || is_acronym(last) || seen.kind(run).is_some() {
+                if lx.names.contains_key(run) || lx.names.contains_key(last) || is_acronym(last) || seen.ask(run).is_some() {
                     break;
                 }
             }
@@ -538,12 +579,15 @@ pub fn document(a: &Analysis) -> Vec<EntityTag> {
 
 impl Seen {
     /// The names a document teaches: its attributions' people, then every sentence read
-    /// once ([`Seen::learn`]), its tokens kept for [`find`].
+    /// once ([`Seen::learn`]), its tokens, entities and the kinds it asked for kept for
+    /// [`find`].
     pub fn for_document(lx: &EntityLexicon, attributions: &[AttributionTag], clean: &str, sentences: &[Sentence]) -> Seen {
         let mut seen = Seen::from_attributions(lx, attributions);
         for s in sentences {
-            let toks = seen.read(lx, &clean[s.range.clone()]);
-            seen.tokens.push((s.range.clone(), Some(toks)));
+            seen.asked = Some(Vec::new());
+            let (tokens, found) = seen.read(lx, &clean[s.range.clone()]);
+            let asked = seen.asked.take().unwrap_or_default();
+            seen.readings.push(Reading { range: s.range.clone(), tokens, found, asked });
         }
         seen
     }
@@ -627,8 +671,8 @@ fn classify(
         seen.add_person(&text[r.clone()]);
         return Some((r, "person".into()));
     }
-    if let Some(kind) = seen.kind(name) {
-        return Some((whole, kind.to_string()));
+    if let Some(kind) = seen.ask(name) {
+        return Some((whole, kind));
     }
     // Names joined by `&` are a business's: `Marsh & McLennan`, `Johnson & Johnson`.
     if name.contains(" & ") {
@@ -906,6 +950,41 @@ mod tests {
         let got: Vec<(String, String)> =
             find(lx, &mut seen, text[2], 0).into_iter().map(|e| (text[2][e.range].to_string(), e.kind)).collect();
         assert_eq!(got, pairs(&[("Vantorra", "organization")]));
+    }
+
+    #[test]
+    fn one_reading_finds_what_a_second_would() {
+        let rules = RuleSet::builtin();
+        let lx = &rules.claims.entities;
+        let parts = [
+            "Shares of Vantorra rose.",
+            "Critics said Lind erred.",
+            "The Vantorra Motors chief spoke.",
+            "Kelbrook Capital (KC) agreed.",
+            "President Ana Lind met KC staff.",
+            "Lind said Vantorra would grow.",
+        ];
+        let clean = parts.join(" ");
+        let mut sentences = Vec::new();
+        for p in parts {
+            let start = clean.find(p).unwrap();
+            sentences.push(Sentence { range: start..start + p.len(), block: 0 });
+        }
+        let mut once = Seen::for_document(lx, &[], &clean, &sentences);
+        // some readings asked a kind that a later sentence taught, so they are read again;
+        // the others are kept
+        let stale = |seen: &Seen, r: &Reading| r.asked.iter().any(|(n, k)| seen.kind(n) != k.as_deref());
+        assert!(once.readings.iter().any(|r| stale(&once, r)));
+        assert!(once.readings.iter().any(|r| !r.asked.is_empty() && !stale(&once, r)));
+        // a Seen that only learned keeps no readings: every sentence is read a second time
+        let mut twice = Seen::default();
+        twice.learn(lx, parts);
+        for s in &sentences {
+            let text = &clean[s.range.clone()];
+            let a = find(lx, &mut once, text, s.range.start);
+            assert_eq!(a, find(lx, &mut twice, text, s.range.start), "{text}");
+            assert!(!a.is_empty(), "{text}");
+        }
     }
 
     #[test]
