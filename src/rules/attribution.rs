@@ -305,7 +305,7 @@ pub struct AttributionRule {
 /// literal trie instead of one branch per word: the capture engine (the bounded
 /// backtracker) tries a word by its first byte rather than every word at every position.
 /// Only named groups are read from these patterns, so the extra groups change no result.
-pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+pub fn compile_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<super::rx::Regex> {
     let expanded = expand_context_pattern(ctx, p, errors)?;
     build_context_pattern(ctx, p, &expanded, errors)
 }
@@ -358,7 +358,7 @@ fn expand_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleE
 }
 
 /// Compile an expanded context pattern, pushing any error at `p`.
-fn build_context_pattern(ctx: &Ctx, p: &Spanned<String>, expanded: &str, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+fn build_context_pattern(ctx: &Ctx, p: &Spanned<String>, expanded: &str, errors: &mut Vec<RuleError>) -> Option<super::rx::Regex> {
     match super::build_regex(expanded) {
         Ok(r) => Some(r),
         Err(e) => {

@@ -27,7 +27,7 @@
 
 use std::collections::BTreeMap;
 
-use regex::Regex;
+use super::rx::Regex;
 
 pub use super::LazyRegex;
 use super::claim_lexicons::{CueLexicon, EntityLexicon};
@@ -473,7 +473,7 @@ pub fn ascii_pattern(p: &str) -> String {
 
 /// Matches of `regex` in `text` that no match of `unless` overlaps. The veto runs only when
 /// the pattern matched.
-pub fn matches_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t str) -> Vec<regex::Match<'t>> {
+pub fn matches_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t str) -> Vec<super::rx::Match<'t>> {
     let mut out = Vec::new();
     each_match_unless(regex, unless, text, |m| out.push(m));
     out
@@ -482,7 +482,7 @@ pub fn matches_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t s
 /// Call `f` on each match of `regex` in `text` that no match of `unless` overlaps, in text
 /// order, without collecting them. The veto is searched lazily, only as far as the
 /// pattern's matches go (and built only when the pattern matches).
-pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t str, mut f: impl FnMut(regex::Match<'t>)) {
+pub fn each_match_unless<'t>(regex: &Regex, unless: Option<&LazyRegex>, text: &'t str, mut f: impl FnMut(super::rx::Match<'t>)) {
     let Some(u) = unless else {
         regex.find_iter(text).for_each(f);
         return;
@@ -588,7 +588,7 @@ mod tests {
 
     #[test]
     fn word_boundaries_become_ascii() {
-        let r = ascii_boundaries(Regex::new(r"(?i)\bwill\b|[\\b]\Bx").unwrap());
+        let r = ascii_boundaries(crate::rules::build_regex(r"(?i)\bwill\b|[\\b]\Bx").unwrap());
         assert_eq!(r.as_str(), r"(?i)(?-u:\b)will(?-u:\b)|[\\b](?-u:\B)x");
         assert!(r.is_match("Zürich will pay"));
         assert!(!r.is_match("goodwill"));
@@ -596,7 +596,7 @@ mod tests {
 
     #[test]
     fn unless_vetoes_only_overlapping_matches() {
-        let r = Regex::new(r"\bwill\b").unwrap();
+        let r = crate::rules::build_regex(r"\bwill\b").unwrap();
         let u = LazyRegex::deferred(r"\bpolitical will\b".into());
         let got: Vec<usize> =
             matches_unless(&r, Some(&u), "The political will is there and it will pass.").iter().map(|m| m.start()).collect();

@@ -24,6 +24,7 @@ pub mod examples;
 pub mod lexicon;
 pub mod metadata;
 pub mod quote;
+pub mod rx;
 pub mod segment;
 pub mod sources;
 pub mod word_hash;
@@ -49,8 +50,8 @@ pub const DFA_SIZE_LIMIT: usize = 1 << 20;
 
 /// A rule's regex with the limits every rule regex gets ([`REGEX_SIZE_LIMIT`],
 /// [`DFA_SIZE_LIMIT`]).
-pub fn build_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
-    regex::RegexBuilder::new(pattern).size_limit(REGEX_SIZE_LIMIT).dfa_size_limit(DFA_SIZE_LIMIT).build()
+pub fn build_regex(pattern: &str) -> Result<rx::Regex, regex::Error> {
+    rx::Regex::with_limits(pattern, REGEX_SIZE_LIMIT, DFA_SIZE_LIMIT)
 }
 
 /// A rule's regex (lexicons expanded), built at load ([`LazyRegex::built`]: a rule
@@ -67,10 +68,10 @@ pub fn build_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
 pub struct LazyRegex {
     /// The pattern it is built from.
     pattern: String,
-    regex: std::sync::OnceLock<regex::Regex>,
+    regex: std::sync::OnceLock<rx::Regex>,
     /// The copy of each of the first [`OWN_REGEX_WORKERS`] workers, made when it first
     /// searches.
-    own: [std::sync::OnceLock<regex::Regex>; OWN_REGEX_WORKERS],
+    own: [std::sync::OnceLock<rx::Regex>; OWN_REGEX_WORKERS],
 }
 
 /// Most workers of a run with copies of the regexes of their own ([`LazyRegex`]); any more
@@ -90,7 +91,7 @@ pub fn set_worker(n: Option<usize>) {
 
 impl LazyRegex {
     /// A regex already built (and so checked).
-    pub fn built(regex: regex::Regex) -> LazyRegex {
+    pub fn built(regex: rx::Regex) -> LazyRegex {
         LazyRegex { pattern: regex.as_str().to_string(), regex: std::sync::OnceLock::from(regex), own: Default::default() }
     }
 
@@ -112,9 +113,9 @@ impl LazyRegex {
 }
 
 impl std::ops::Deref for LazyRegex {
-    type Target = regex::Regex;
+    type Target = rx::Regex;
 
-    fn deref(&self) -> &regex::Regex {
+    fn deref(&self) -> &rx::Regex {
         let shared = self
             .regex
             .get_or_init(|| build_regex(&self.pattern).unwrap_or_else(|e| panic!("a built-in rule pattern does not compile: {e}")));
@@ -618,7 +619,7 @@ impl Ctx<'_> {
     }
 
     /// The rule's `pattern`, required, with `{{lexicon}}` expanded, compiled with size limits.
-    pub fn regex(&self, rule: &RawRule, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    pub fn regex(&self, rule: &RawRule, errors: &mut Vec<RuleError>) -> Option<rx::Regex> {
         let Some(p) = &rule.pattern else {
             errors.push(self.error(rule.name.span(), format!("a `{}` rule needs a `pattern`", rule.kind.get_ref())));
             return None;
@@ -627,7 +628,7 @@ impl Ctx<'_> {
     }
 
     /// Expand and compile a spanned pattern.
-    pub fn compile_pattern(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<regex::Regex> {
+    pub fn compile_pattern(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<rx::Regex> {
         self.compile_pattern_with(p, errors, None)
     }
 
@@ -639,7 +640,7 @@ impl Ctx<'_> {
         p: &Spanned<String>,
         errors: &mut Vec<RuleError>,
         rewrite: Option<fn(&str) -> String>,
-    ) -> Option<regex::Regex> {
+    ) -> Option<rx::Regex> {
         let expanded = self.expand_pattern(p, errors)?;
         if let Some(rewritten) = rewrite.map(|f| f(&expanded)).filter(|r| *r != expanded)
             && let Ok(r) = build_regex(&rewritten)
@@ -718,7 +719,7 @@ mod tests {
     fn each_worker_searches_with_a_copy_of_its_own() {
         let re = LazyRegex::deferred(r"\bsaid\b".into());
         // Where each thread's regex is, as an address.
-        let at = |r: &regex::Regex| r as *const regex::Regex as usize;
+        let at = |r: &rx::Regex| r as *const rx::Regex as usize;
         let shared = at(&re);
         let seen: Vec<(usize, usize, bool)> = std::thread::scope(|s| {
             (0..OWN_REGEX_WORKERS + 1)

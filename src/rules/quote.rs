@@ -124,11 +124,11 @@ pub struct QuoteRule {
     /// The kind it gives.
     pub kind: String,
     /// Regex over the sentence before the opening mark.
-    pub before: Option<regex::Regex>,
+    pub before: Option<super::rx::Regex>,
     /// Regex over the sentence after the closing mark.
-    pub after: Option<regex::Regex>,
+    pub after: Option<super::rx::Regex>,
     /// Regex over the quoted text.
-    pub inside: Option<regex::Regex>,
+    pub inside: Option<super::rx::Regex>,
     /// Fewest words inside.
     pub min_words: Option<usize>,
     /// Most words inside.
