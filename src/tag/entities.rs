@@ -140,7 +140,12 @@ impl Seen {
             return None;
         }
         let r = &mut self.readings[i];
-        Some(Reading { range: r.range.clone(), tokens: std::mem::take(&mut r.tokens), found: std::mem::take(&mut r.found), asked: std::mem::take(&mut r.asked) })
+        Some(Reading {
+            range: r.range.clone(),
+            tokens: std::mem::take(&mut r.tokens),
+            found: std::mem::take(&mut r.found),
+            asked: std::mem::take(&mut r.asked),
+        })
     }
 
     /// The kind of a name seen before ([`Seen::kind`]), noted while a reading is recorded.
