@@ -320,7 +320,7 @@ pub fn compile_context_pattern_shared(ctx: &Ctx, p: &Spanned<String>, errors: &m
         return Some(re.clone());
     }
     let re = Arc::new(if ctx.deferred {
-        LazyRegex::deferred(expanded.clone())
+        LazyRegex::deferred(expanded.clone(), super::Reach::Gated)
     } else {
         LazyRegex::built(build_context_pattern(ctx, p, &expanded, errors)?)
     });
@@ -359,7 +359,7 @@ fn expand_context_pattern(ctx: &Ctx, p: &Spanned<String>, errors: &mut Vec<RuleE
 
 /// Compile an expanded context pattern, pushing any error at `p`.
 fn build_context_pattern(ctx: &Ctx, p: &Spanned<String>, expanded: &str, errors: &mut Vec<RuleError>) -> Option<super::rx::Regex> {
-    match super::build_regex(expanded) {
+    match super::build_regex(expanded, super::Reach::Gated) {
         Ok(r) => Some(r),
         Err(e) => {
             let msg = match e {

@@ -32,7 +32,7 @@ use super::rx::Regex;
 pub use super::LazyRegex;
 use super::claim_lexicons::{CueLexicon, EntityLexicon};
 use super::claim_prefilter::{Hit, MAYBE, NO, Prefilter, Verdict, YES};
-use super::{Ctx, Files, Lexicon, RawRule, RuleError};
+use super::{Ctx, Files, Lexicon, RawRule, Reach, RuleError};
 
 /// Claim types (SPEC §3).
 pub const CLAIM_TYPES: &[&str] =
@@ -291,7 +291,7 @@ impl ClaimRules {
 
     /// Compile one claim rule into its kind's list, pushing any error.
     pub fn compile(&mut self, ctx: &Ctx, raw: &RawRule, rule: usize, errors: &mut Vec<RuleError>) {
-        let unless = raw.unless.as_ref().and_then(|u| self.compile_ascii(ctx, u, errors));
+        let unless = raw.unless.as_ref().and_then(|u| self.compile_ascii(ctx, u, Reach::Gated, errors));
         if raw.unless.is_some() && unless.is_none() {
             return;
         }
@@ -373,7 +373,7 @@ impl ClaimRules {
             None => None,
         };
         let regex = match &raw.pattern {
-            Some(p) => match self.compile_ascii(ctx, p, errors) {
+            Some(p) => match self.compile_ascii(ctx, p, Reach::Gated, errors) {
                 Some(r) => Some(r),
                 None => return,
             },
@@ -386,19 +386,21 @@ impl ClaimRules {
         self.features.push(FeatureRule { rule, name: raw.name.get_ref().clone(), weight: *weight.get_ref(), when, regex, unless });
     }
 
-    /// Compile a rule's `pattern` with ASCII word boundaries, once.
+    /// Compile a rule's `pattern` with ASCII word boundaries, once. A clause rule's reads
+    /// every sentence; the others run where the prefilter found their strings.
     fn regex_ascii(&self, ctx: &Ctx, raw: &RawRule, errors: &mut Vec<RuleError>) -> Option<LazyRegex> {
         let Some(p) = &raw.pattern else { return ctx.regex(raw, errors).map(LazyRegex::built) };
-        self.compile_ascii(ctx, p, errors)
+        let reach = if raw.kind.get_ref() == "claim_clause" { Reach::Everywhere } else { Reach::Gated };
+        self.compile_ascii(ctx, p, reach, errors)
     }
 
     /// Compile a spanned pattern with ASCII word boundaries, once, or defer it (see
     /// [`ClaimRules::deferred`]).
-    fn compile_ascii(&self, ctx: &Ctx, p: &toml::Spanned<String>, errors: &mut Vec<RuleError>) -> Option<LazyRegex> {
+    fn compile_ascii(&self, ctx: &Ctx, p: &toml::Spanned<String>, reach: Reach, errors: &mut Vec<RuleError>) -> Option<LazyRegex> {
         if self.deferred {
-            return ctx.expand_pattern(p, errors).map(|e| LazyRegex::deferred(ascii_pattern(&e)));
+            return ctx.expand_pattern(p, errors).map(|e| LazyRegex::deferred(ascii_pattern(&e), reach));
         }
-        ctx.compile_pattern_with(p, errors, Some(ascii_pattern)).map(LazyRegex::built)
+        ctx.compile_pattern_with(p, errors, Some(ascii_pattern), reach).map(LazyRegex::built)
     }
 
     /// Build the prefilter sets and the lexicons once every rule is compiled.
@@ -432,7 +434,8 @@ impl ClaimRules {
 /// which English claim rules do not rely on.
 pub fn ascii_boundaries(regex: Regex) -> Regex {
     let out = ascii_pattern(regex.as_str());
-    super::build_regex(&out).unwrap_or(regex)
+    let reach = if regex.has_prefilter() { Reach::Everywhere } else { Reach::Gated };
+    super::build_regex(&out, reach).unwrap_or(regex)
 }
 
 /// `p` with its word boundaries made ASCII (see [`ascii_boundaries`]).
@@ -588,7 +591,7 @@ mod tests {
 
     #[test]
     fn word_boundaries_become_ascii() {
-        let r = ascii_boundaries(crate::rules::build_regex(r"(?i)\bwill\b|[\\b]\Bx").unwrap());
+        let r = ascii_boundaries(crate::rules::build_regex(r"(?i)\bwill\b|[\\b]\Bx", Reach::Gated).unwrap());
         assert_eq!(r.as_str(), r"(?i)(?-u:\b)will(?-u:\b)|[\\b](?-u:\B)x");
         assert!(r.is_match("Zürich will pay"));
         assert!(!r.is_match("goodwill"));
@@ -596,8 +599,8 @@ mod tests {
 
     #[test]
     fn unless_vetoes_only_overlapping_matches() {
-        let r = crate::rules::build_regex(r"\bwill\b").unwrap();
-        let u = LazyRegex::deferred(r"\bpolitical will\b".into());
+        let r = crate::rules::build_regex(r"\bwill\b", Reach::Gated).unwrap();
+        let u = LazyRegex::deferred(r"\bpolitical will\b".into(), Reach::Gated);
         let got: Vec<usize> =
             matches_unless(&r, Some(&u), "The political will is there and it will pass.").iter().map(|m| m.start()).collect();
         assert_eq!(got, [35]);

@@ -48,10 +48,23 @@ pub const REGEX_SIZE_LIMIT: usize = 4 << 20;
 /// Largest lazy-DFA cache per regex.
 pub const DFA_SIZE_LIMIT: usize = 1 << 20;
 
+/// Where a rule's regex is searched, which decides whether it gets the regex engine's own
+/// literal prefilter ([`rx`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reach {
+    /// Over every paragraph or sentence (block, metadata and clause rules): the prefilter
+    /// skips to the regex's literals.
+    Everywhere,
+    /// Only where a match is likely: a claim pattern whose strings claimex's prefilter
+    /// found, a context pattern next to its cue or quotation, an `unless` over a match.
+    /// No prefilter: it would stop at the same words again.
+    Gated,
+}
+
 /// A rule's regex with the limits every rule regex gets ([`REGEX_SIZE_LIMIT`],
-/// [`DFA_SIZE_LIMIT`]).
-pub fn build_regex(pattern: &str) -> Result<rx::Regex, regex::Error> {
-    rx::Regex::with_limits(pattern, REGEX_SIZE_LIMIT, DFA_SIZE_LIMIT)
+/// [`DFA_SIZE_LIMIT`]), for where it is searched.
+pub fn build_regex(pattern: &str, reach: Reach) -> Result<rx::Regex, regex::Error> {
+    rx::Regex::with_limits(pattern, REGEX_SIZE_LIMIT, DFA_SIZE_LIMIT, reach == Reach::Everywhere)
 }
 
 /// A rule's regex (lexicons expanded), built at load ([`LazyRegex::built`]: a rule
@@ -68,6 +81,8 @@ pub fn build_regex(pattern: &str) -> Result<rx::Regex, regex::Error> {
 pub struct LazyRegex {
     /// The pattern it is built from.
     pattern: String,
+    /// Where it is searched.
+    reach: Reach,
     regex: std::sync::OnceLock<rx::Regex>,
     /// The copy of each of the first [`OWN_REGEX_WORKERS`] workers, made when it first
     /// searches.
@@ -92,13 +107,14 @@ pub fn set_worker(n: Option<usize>) {
 impl LazyRegex {
     /// A regex already built (and so checked).
     pub fn built(regex: rx::Regex) -> LazyRegex {
-        LazyRegex { pattern: regex.as_str().to_string(), regex: std::sync::OnceLock::from(regex), own: Default::default() }
+        let reach = if regex.has_prefilter() { Reach::Everywhere } else { Reach::Gated };
+        LazyRegex { pattern: regex.as_str().to_string(), reach, regex: std::sync::OnceLock::from(regex), own: Default::default() }
     }
 
     /// A regex to build when first used, from a pattern known to compile (the built-in
     /// rules'): a pattern that does not compile panics then.
-    pub fn deferred(pattern: String) -> LazyRegex {
-        LazyRegex { pattern, regex: std::sync::OnceLock::new(), own: Default::default() }
+    pub fn deferred(pattern: String, reach: Reach) -> LazyRegex {
+        LazyRegex { pattern, reach, regex: std::sync::OnceLock::new(), own: Default::default() }
     }
 
     /// The pattern, without building the regex.
@@ -116,9 +132,9 @@ impl std::ops::Deref for LazyRegex {
     type Target = rx::Regex;
 
     fn deref(&self) -> &rx::Regex {
-        let shared = self
-            .regex
-            .get_or_init(|| build_regex(&self.pattern).unwrap_or_else(|e| panic!("a built-in rule pattern does not compile: {e}")));
+        let shared = self.regex.get_or_init(|| {
+            build_regex(&self.pattern, self.reach).unwrap_or_else(|e| panic!("a built-in rule pattern does not compile: {e}"))
+        });
         match WORKER.with(std::cell::Cell::get).checked_sub(1).and_then(|w| self.own.get(w)) {
             Some(own) => own.get_or_init(|| shared.clone()),
             None => shared,
@@ -624,30 +640,26 @@ impl Ctx<'_> {
             errors.push(self.error(rule.name.span(), format!("a `{}` rule needs a `pattern`", rule.kind.get_ref())));
             return None;
         };
-        self.compile_pattern(p, errors)
+        self.compile_pattern_with(p, errors, None, Reach::Everywhere)
     }
 
-    /// Expand and compile a spanned pattern.
-    pub fn compile_pattern(&self, p: &Spanned<String>, errors: &mut Vec<RuleError>) -> Option<rx::Regex> {
-        self.compile_pattern_with(p, errors, None)
-    }
-
-    /// Expand a spanned pattern, rewrite it with `rewrite` (if any) and compile it once.
-    /// Should the rewritten pattern not compile, the pattern as written is compiled, and
-    /// its error, if any, reported.
+    /// Expand a spanned pattern, rewrite it with `rewrite` (if any) and compile it once, for
+    /// `reach`. Should the rewritten pattern not compile, the pattern as written is
+    /// compiled, and its error, if any, reported.
     pub fn compile_pattern_with(
         &self,
         p: &Spanned<String>,
         errors: &mut Vec<RuleError>,
         rewrite: Option<fn(&str) -> String>,
+        reach: Reach,
     ) -> Option<rx::Regex> {
         let expanded = self.expand_pattern(p, errors)?;
         if let Some(rewritten) = rewrite.map(|f| f(&expanded)).filter(|r| *r != expanded)
-            && let Ok(r) = build_regex(&rewritten)
+            && let Ok(r) = build_regex(&rewritten, reach)
         {
             return Some(r);
         }
-        match build_regex(&expanded) {
+        match build_regex(&expanded, reach) {
             Ok(r) => Some(r),
             Err(e) => {
                 let msg = match e {
@@ -717,7 +729,7 @@ mod tests {
 
     #[test]
     fn each_worker_searches_with_a_copy_of_its_own() {
-        let re = LazyRegex::deferred(r"\bsaid\b".into());
+        let re = LazyRegex::deferred(r"\bsaid\b".into(), Reach::Gated);
         // Where each thread's regex is, as an address.
         let at = |r: &rx::Regex| r as *const rx::Regex as usize;
         let shared = at(&re);

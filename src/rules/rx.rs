@@ -1,14 +1,16 @@
 //! The rule regexes: the regex crate's own engine (`regex_automata::meta`, which
-//! `regex::Regex` wraps), built without the literal prefilter it would put in front of
-//! every search, behind the part of `regex::Regex`'s API the taggers use.
+//! `regex::Regex` wraps), behind the part of `regex::Regex`'s API the taggers use, built
+//! with or without the literal prefilter the regex crate puts in front of every search.
 //!
-//! A rule's regex only runs where a match is likely already: a claim pattern where
-//! claimex's prefilter found one of its strings ([`super::claim_prefilter`]), an
-//! attribution pattern next to a cue. There the regex's own prefilter mostly stops at the
-//! same frequent short words (`is`, `was`, `be` in `is considered`, `was said`) again and
-//! again, restarting its automaton at each; the lazy DFA alone reads a sentence once.
-//! Without it the full extraction of the news corpus takes about 6% less time
-//! (docs/benchmarks.md). Matches are the same: a prefilter only skips text.
+//! Most rule regexes run only where a match is likely already ([`super::Reach::Gated`]): a
+//! claim pattern where claimex's prefilter found one of its strings
+//! ([`super::claim_prefilter`]), an attribution or quotation pattern next to its cue or
+//! mark. There the regex's own prefilter mostly stops at the same frequent short words
+//! (`is`, `was`, `be` in `is considered`, `was said`) again and again, restarting its
+//! automaton at each; the lazy DFA alone reads a sentence once. Without it the full
+//! extraction of the news corpus takes about 6% less time (docs/benchmarks.md). A regex
+//! that reads every sentence or paragraph ([`super::Reach::Everywhere`]) keeps it. Matches
+//! are the same either way: a prefilter only skips text.
 
 use std::ops::Range;
 use std::sync::Arc;
@@ -22,20 +24,21 @@ use regex_automata::{Input, MatchKind, meta};
 pub struct Regex {
     meta: meta::Regex,
     pattern: Arc<str>,
+    prefilter: bool,
 }
 
 impl Regex {
     /// Build `pattern` with at most `size_limit` bytes of compiled program and
     /// `dfa_size_limit` bytes of lazy-DFA cache (per thread), as `regex::RegexBuilder`'s
-    /// limits of the same names; errors are `regex::Error`s, so a rule's message reads as
-    /// it would from the regex crate.
-    pub fn with_limits(pattern: &str, size_limit: usize, dfa_size_limit: usize) -> Result<Regex, regex::Error> {
+    /// limits of the same names, and the engine's literal prefilter if `prefilter`; errors
+    /// are `regex::Error`s, so a rule's message reads as it would from the regex crate.
+    pub fn with_limits(pattern: &str, size_limit: usize, dfa_size_limit: usize, prefilter: bool) -> Result<Regex, regex::Error> {
         let config = meta::Config::new()
             .match_kind(MatchKind::LeftmostFirst)
             .utf8_empty(true)
             .nfa_size_limit(Some(size_limit))
             .hybrid_cache_capacity(dfa_size_limit)
-            .auto_prefilter(false);
+            .auto_prefilter(prefilter);
         let meta =
             meta::Builder::new().configure(config).syntax(regex_automata::util::syntax::Config::new().utf8(true)).build(pattern).map_err(
                 |e| match (e.size_limit(), e.syntax_error()) {
@@ -44,12 +47,17 @@ impl Regex {
                     (None, None) => regex::Error::Syntax(e.to_string()),
                 },
             )?;
-        Ok(Regex { meta, pattern: Arc::from(pattern) })
+        Ok(Regex { meta, pattern: Arc::from(pattern), prefilter })
     }
 
     /// The pattern it was built from.
     pub fn as_str(&self) -> &str {
         &self.pattern
+    }
+
+    /// Whether it was built with the engine's literal prefilter.
+    pub fn has_prefilter(&self) -> bool {
+        self.prefilter
     }
 
     /// Whether it matches anywhere in `haystack` (stops at the first match state).
@@ -156,8 +164,8 @@ impl<'h> Captures<'h> {
 mod tests {
     use super::*;
 
-    fn build(p: &str) -> Regex {
-        Regex::with_limits(p, 1 << 24, 1 << 20).unwrap()
+    fn build(p: &str, prefilter: bool) -> Regex {
+        Regex::with_limits(p, 1 << 24, 1 << 20, prefilter).unwrap()
     }
 
     /// Each search gives what the regex crate gives for the same pattern and text: the
@@ -181,8 +189,8 @@ mod tests {
             "é€x日本",
             "",
         ];
-        for p in patterns {
-            let (ours, theirs) = (build(p), regex::Regex::new(p).unwrap());
+        for (p, prefilter) in patterns.into_iter().flat_map(|p| [(p, false), (p, true)]) {
+            let (ours, theirs) = (build(p, prefilter), regex::Regex::new(p).unwrap());
             assert_eq!(ours.as_str(), p);
             let names: Vec<Option<&str>> = ours.capture_names().collect();
             assert_eq!(names, theirs.capture_names().collect::<Vec<_>>(), "{p}");
@@ -215,9 +223,9 @@ mod tests {
     fn errors_read_as_the_regex_crates() {
         // a pattern as a rule file gives it, not a literal clippy could check
         let unclosed = String::from("(?P<a>x");
-        let e = Regex::with_limits(&unclosed, 1 << 24, 1 << 20).unwrap_err();
+        let e = Regex::with_limits(&unclosed, 1 << 24, 1 << 20, false).unwrap_err();
         assert_eq!(e.to_string(), regex::Regex::new(&unclosed).unwrap_err().to_string());
-        let e = Regex::with_limits(r"\w{1000}", 1 << 10, 1 << 20).unwrap_err();
+        let e = Regex::with_limits(r"\w{1000}", 1 << 10, 1 << 20, true).unwrap_err();
         assert!(matches!(e, regex::Error::CompiledTooBig(n) if n == 1 << 10), "{e}");
     }
 }
