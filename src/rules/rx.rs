@@ -20,11 +20,18 @@ use regex_automata::{Input, MatchKind, meta};
 
 /// A compiled rule regex over `&str` haystacks, with the match semantics of
 /// `regex::Regex` (leftmost-first, UTF-8, no empty match inside a character).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Regex {
     meta: meta::Regex,
     pattern: Arc<str>,
     prefilter: bool,
+}
+
+/// Shown as its pattern, as `regex::Regex` is.
+impl std::fmt::Debug for Regex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Regex").field(&self.as_str()).finish()
+    }
 }
 
 impl Regex {
