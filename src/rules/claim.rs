@@ -434,8 +434,7 @@ impl ClaimRules {
 /// which English claim rules do not rely on.
 pub fn ascii_boundaries(regex: Regex) -> Regex {
     let out = ascii_pattern(regex.as_str());
-    let reach = if regex.has_prefilter() { Reach::Everywhere } else { Reach::Gated };
-    super::build_regex(&out, reach).unwrap_or(regex)
+    super::build_regex(&out, regex.reach()).unwrap_or(regex)
 }
 
 /// `p` with its word boundaries made ASCII (see [`ascii_boundaries`]).

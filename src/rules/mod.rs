@@ -64,7 +64,7 @@ pub enum Reach {
 /// A rule's regex with the limits every rule regex gets ([`REGEX_SIZE_LIMIT`],
 /// [`DFA_SIZE_LIMIT`]), for where it is searched.
 pub fn build_regex(pattern: &str, reach: Reach) -> Result<rx::Regex, regex::Error> {
-    rx::Regex::with_limits(pattern, REGEX_SIZE_LIMIT, DFA_SIZE_LIMIT, reach == Reach::Everywhere)
+    rx::Regex::with_limits(pattern, REGEX_SIZE_LIMIT, DFA_SIZE_LIMIT, reach)
 }
 
 /// A rule's regex (lexicons expanded), built at load ([`LazyRegex::built`]: a rule
@@ -107,8 +107,12 @@ pub fn set_worker(n: Option<usize>) {
 impl LazyRegex {
     /// A regex already built (and so checked).
     pub fn built(regex: rx::Regex) -> LazyRegex {
-        let reach = if regex.has_prefilter() { Reach::Everywhere } else { Reach::Gated };
-        LazyRegex { pattern: regex.as_str().to_string(), reach, regex: std::sync::OnceLock::from(regex), own: Default::default() }
+        LazyRegex {
+            pattern: regex.as_str().to_string(),
+            reach: regex.reach(),
+            regex: std::sync::OnceLock::from(regex),
+            own: Default::default(),
+        }
     }
 
     /// A regex to build when first used, from a pattern known to compile (the built-in

@@ -18,13 +18,15 @@ use std::sync::Arc;
 use regex_automata::util::captures::Captures as Slots;
 use regex_automata::{Input, MatchKind, meta};
 
+use super::Reach;
+
 /// A compiled rule regex over `&str` haystacks, with the match semantics of
 /// `regex::Regex` (leftmost-first, UTF-8, no empty match inside a character).
 #[derive(Clone)]
 pub struct Regex {
     meta: meta::Regex,
     pattern: Arc<str>,
-    prefilter: bool,
+    reach: Reach,
 }
 
 /// Shown as its pattern, as `regex::Regex` is.
@@ -37,15 +39,16 @@ impl std::fmt::Debug for Regex {
 impl Regex {
     /// Build `pattern` with at most `size_limit` bytes of compiled program and
     /// `dfa_size_limit` bytes of lazy-DFA cache (per thread), as `regex::RegexBuilder`'s
-    /// limits of the same names, and the engine's literal prefilter if `prefilter`; errors
-    /// are `regex::Error`s, so a rule's message reads as it would from the regex crate.
-    pub fn with_limits(pattern: &str, size_limit: usize, dfa_size_limit: usize, prefilter: bool) -> Result<Regex, regex::Error> {
+    /// limits of the same names, with the engine's literal prefilter for a regex that reads
+    /// everything ([`Reach::Everywhere`]); errors are `regex::Error`s, so a rule's message
+    /// reads as it would from the regex crate.
+    pub fn with_limits(pattern: &str, size_limit: usize, dfa_size_limit: usize, reach: Reach) -> Result<Regex, regex::Error> {
         let config = meta::Config::new()
             .match_kind(MatchKind::LeftmostFirst)
             .utf8_empty(true)
             .nfa_size_limit(Some(size_limit))
             .hybrid_cache_capacity(dfa_size_limit)
-            .auto_prefilter(prefilter);
+            .auto_prefilter(reach == Reach::Everywhere);
         let meta =
             meta::Builder::new().configure(config).syntax(regex_automata::util::syntax::Config::new().utf8(true)).build(pattern).map_err(
                 |e| match (e.size_limit(), e.syntax_error()) {
@@ -54,7 +57,7 @@ impl Regex {
                     (None, None) => regex::Error::Syntax(e.to_string()),
                 },
             )?;
-        Ok(Regex { meta, pattern: Arc::from(pattern), prefilter })
+        Ok(Regex { meta, pattern: Arc::from(pattern), reach })
     }
 
     /// The pattern it was built from.
@@ -62,9 +65,9 @@ impl Regex {
         &self.pattern
     }
 
-    /// Whether it was built with the engine's literal prefilter.
-    pub fn has_prefilter(&self) -> bool {
-        self.prefilter
+    /// Where it is searched, which it was built for.
+    pub fn reach(&self) -> Reach {
+        self.reach
     }
 
     /// Whether it matches anywhere in `haystack` (stops at the first match state).
@@ -136,16 +139,6 @@ impl<'h> Match<'h> {
     pub fn as_str(&self) -> &'h str {
         &self.haystack[self.start..self.end]
     }
-
-    /// Whether the match is empty.
-    pub fn is_empty(&self) -> bool {
-        self.start == self.end
-    }
-
-    /// Length in bytes.
-    pub fn len(&self) -> usize {
-        self.end - self.start
-    }
 }
 
 /// The groups of one match.
@@ -171,8 +164,8 @@ impl<'h> Captures<'h> {
 mod tests {
     use super::*;
 
-    fn build(p: &str, prefilter: bool) -> Regex {
-        Regex::with_limits(p, 1 << 24, 1 << 20, prefilter).unwrap()
+    fn build(p: &str, reach: Reach) -> Regex {
+        Regex::with_limits(p, 1 << 24, 1 << 20, reach).unwrap()
     }
 
     /// Each search gives what the regex crate gives for the same pattern and text: the
@@ -196,8 +189,8 @@ mod tests {
             "é€x日本",
             "",
         ];
-        for (p, prefilter) in patterns.into_iter().flat_map(|p| [(p, false), (p, true)]) {
-            let (ours, theirs) = (build(p, prefilter), regex::Regex::new(p).unwrap());
+        for (p, reach) in patterns.into_iter().flat_map(|p| [(p, Reach::Gated), (p, Reach::Everywhere)]) {
+            let (ours, theirs) = (build(p, reach), regex::Regex::new(p).unwrap());
             assert_eq!(ours.as_str(), p);
             let names: Vec<Option<&str>> = ours.capture_names().collect();
             assert_eq!(names, theirs.capture_names().collect::<Vec<_>>(), "{p}");
@@ -230,9 +223,9 @@ mod tests {
     fn errors_read_as_the_regex_crates() {
         // a pattern as a rule file gives it, not a literal clippy could check
         let unclosed = String::from("(?P<a>x");
-        let e = Regex::with_limits(&unclosed, 1 << 24, 1 << 20, false).unwrap_err();
+        let e = Regex::with_limits(&unclosed, 1 << 24, 1 << 20, Reach::Gated).unwrap_err();
         assert_eq!(e.to_string(), regex::Regex::new(&unclosed).unwrap_err().to_string());
-        let e = Regex::with_limits(r"\w{1000}", 1 << 10, 1 << 20, true).unwrap_err();
+        let e = Regex::with_limits(r"\w{1000}", 1 << 10, 1 << 20, Reach::Everywhere).unwrap_err();
         assert!(matches!(e, regex::Error::CompiledTooBig(n) if n == 1 << 10), "{e}");
     }
 }
