@@ -477,7 +477,7 @@ fn split(a: SplitArgs) -> ExitCode {
         Err(c) => return c,
     };
     let opts = a.input.ingest_options();
-    // Each thread searches with its own copies of the regexes (`rules::set_worker`).
+    // Each thread is a worker that may search with regex caches of its own (`rules::set_worker`).
     let pool = match rayon::ThreadPoolBuilder::new()
         .num_threads(threads(a.input.threads))
         .start_handler(|n| claimex::rules::set_worker(Some(n)))

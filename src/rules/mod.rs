@@ -71,12 +71,8 @@ pub fn build_regex(pattern: &str, reach: Reach) -> Result<rx::Regex, regex::Erro
 /// directory, whose errors must be reported with their file and line) or the first time it
 /// is used ([`LazyRegex::deferred`]: the built-in rules, which the test suite builds).
 /// Building the claim and attribution regexes costs more than tagging megabytes of text,
-/// and many runs never need some of them.
-///
-/// A worker of a parallel run ([`set_worker`]) searches with a copy of its own: copies share
-/// the compiled regex but not the pool of search caches, whose fast path serves only the
-/// thread that used a regex first; any other thread takes its cache from behind a lock
-/// (1.4% of the profile samples of a run on two threads were there).
+/// and many runs never need some of them. The threads of a run search it with caches it
+/// hands out ([`rx::Regex`]; [`set_worker`]).
 #[derive(Debug, Clone)]
 pub struct LazyRegex {
     /// The pattern it is built from.
@@ -84,41 +80,20 @@ pub struct LazyRegex {
     /// Where it is searched.
     reach: Reach,
     regex: std::sync::OnceLock<rx::Regex>,
-    /// The copy of each of the first [`OWN_REGEX_WORKERS`] workers, made when it first
-    /// searches.
-    own: [std::sync::OnceLock<rx::Regex>; OWN_REGEX_WORKERS],
 }
 
-/// Most workers of a run with copies of the regexes of their own ([`LazyRegex`]); any more
-/// share the pool of the regex itself.
-pub const OWN_REGEX_WORKERS: usize = 8;
-
-thread_local! {
-    /// The calling thread's worker number plus one, or 0 ([`set_worker`]).
-    static WORKER: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Mark the calling thread as worker `n` (from 0) of a parallel run, so that its searches use
-/// its own copies of the regexes ([`LazyRegex`]); `None` unmarks it.
-pub fn set_worker(n: Option<usize>) {
-    WORKER.with(|w| w.set(n.map_or(0, |n| n + 1)));
-}
+pub use rx::set_worker;
 
 impl LazyRegex {
     /// A regex already built (and so checked).
     pub fn built(regex: rx::Regex) -> LazyRegex {
-        LazyRegex {
-            pattern: regex.as_str().to_string(),
-            reach: regex.reach(),
-            regex: std::sync::OnceLock::from(regex),
-            own: Default::default(),
-        }
+        LazyRegex { pattern: regex.as_str().to_string(), reach: regex.reach(), regex: std::sync::OnceLock::from(regex) }
     }
 
     /// A regex to build when first used, from a pattern known to compile (the built-in
     /// rules'): a pattern that does not compile panics then.
     pub fn deferred(pattern: String, reach: Reach) -> LazyRegex {
-        LazyRegex { pattern, reach, regex: std::sync::OnceLock::new(), own: Default::default() }
+        LazyRegex { pattern, reach, regex: std::sync::OnceLock::new() }
     }
 
     /// The pattern, without building the regex.
@@ -136,13 +111,9 @@ impl std::ops::Deref for LazyRegex {
     type Target = rx::Regex;
 
     fn deref(&self) -> &rx::Regex {
-        let shared = self.regex.get_or_init(|| {
+        self.regex.get_or_init(|| {
             build_regex(&self.pattern, self.reach).unwrap_or_else(|e| panic!("a built-in rule pattern does not compile: {e}"))
-        });
-        match WORKER.with(std::cell::Cell::get).checked_sub(1).and_then(|w| self.own.get(w)) {
-            Some(own) => own.get_or_init(|| shared.clone()),
-            None => shared,
-        }
+        })
     }
 }
 
@@ -730,38 +701,6 @@ pub fn expand_lexicons(pattern: &str, lexicons: &BTreeMap<String, Lexicon>) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn each_worker_searches_with_a_copy_of_its_own() {
-        let re = LazyRegex::deferred(r"\bsaid\b".into(), Reach::Gated);
-        // Where each thread's regex is, as an address.
-        let at = |r: &rx::Regex| r as *const rx::Regex as usize;
-        let shared = at(&re);
-        let seen: Vec<(usize, usize, bool)> = std::thread::scope(|s| {
-            (0..OWN_REGEX_WORKERS + 1)
-                .map(|n| {
-                    let re = &re;
-                    s.spawn(move || {
-                        set_worker(Some(n));
-                        (at(re), at(re), re.is_match("She said so."))
-                    })
-                })
-                .collect::<Vec<_>>()
-                .into_iter()
-                .map(|h| h.join().unwrap())
-                .collect()
-        });
-        for (n, &(first, again, found)) in seen.iter().enumerate() {
-            assert!(found && first == again, "worker {n}");
-            // The first workers have copies, each its own; any more use the regex itself.
-            assert_eq!(first == shared, n >= OWN_REGEX_WORKERS, "worker {n}");
-            assert!(seen[..n].iter().all(|o| o.0 != first || first == shared), "worker {n}");
-        }
-        // A thread that is no worker (any more) uses the regex itself.
-        set_worker(Some(0));
-        set_worker(None);
-        assert_eq!(at(&re), shared);
-    }
 
     #[test]
     fn builtin_rules_load() {
