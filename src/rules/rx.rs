@@ -376,10 +376,8 @@ mod tests {
         let p = r"(?P<source>\p{Lu}\p{L}+)\s+(?:said|says)\b";
         let theirs = regex::Regex::new(p).unwrap();
         let texts: Vec<String> = (0..50).map(|i| format!("Ortiz said {i} times; Zoë says “no”, and Mensah said so.")).collect();
-        let want: Vec<Vec<(Range<usize>, String)>> = texts
-            .iter()
-            .map(|t| theirs.captures_iter(t).map(|c| (c.get(0).unwrap().range(), c["source"].to_string())).collect())
-            .collect();
+        let want: Vec<Vec<(Range<usize>, String)>> =
+            texts.iter().map(|t| theirs.captures_iter(t).map(|c| (c.get(0).unwrap().range(), c["source"].to_string())).collect()).collect();
         let ours = build(p, Reach::Gated);
         std::thread::scope(|s| {
             for n in 0..4 {
