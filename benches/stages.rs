@@ -82,3 +82,19 @@ fn extract_and_render(b: Bencher) {
         }
     });
 }
+
+/// Rendering alone, the records made beforehand: the part of the cost that grows with the
+/// output rather than with the matching. `all`: the JSONL line and every CSV table (what
+/// `extract` writes); `jsonl`: the JSONL line only.
+#[divan::bench(args = ["all", "jsonl"])]
+fn render(b: Bencher, tables: &str) {
+    let docs = sample();
+    let rules = RuleSet::builtin();
+    let records: Vec<_> = docs.iter().map(|d| claimex::extract(d, &rules)).collect();
+    let tables = if tables == "all" { claimex::write::Tables::ALL } else { claimex::write::Tables::NONE };
+    b.counter(divan::counter::BytesCount::new(bytes(&docs))).with_inputs(|| records.clone()).bench_values(|records| {
+        for r in records {
+            black_box(claimex::write::render(r, tables));
+        }
+    });
+}
