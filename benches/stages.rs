@@ -98,3 +98,51 @@ fn render(b: Bencher, tables: &str) {
         }
     });
 }
+
+/// The floor of the token-level design (issue 13, decision 1): each sentence tokenized
+/// once and each word looked up once, lower-cased, in one table built from every lexicon
+/// (word -> bitset of the lexicons whose entries hold it). No rule is tested: this is what
+/// one pass over the tokens costs before any condition is read from the bits.
+#[divan::bench]
+fn token_pass(b: Bencher) {
+    use claimex::rules::word_hash::WordMap;
+    let docs = sample();
+    let rules = RuleSet::builtin();
+    let mut table: WordMap<String, u64> = WordMap::default();
+    for (bit, lx) in rules.lexicons.values().enumerate() {
+        for e in &lx.entries {
+            for w in e.text.split_whitespace() {
+                *table.entry(w.to_lowercase()).or_default() |= 1 << (bit % 64);
+            }
+        }
+    }
+    let prepared: Vec<_> = docs
+        .iter()
+        .map(|d| {
+            let n = claimex::normalize::normalize(&d.text);
+            let s = claimex::segment::segment(&n, &rules);
+            (n, s)
+        })
+        .collect();
+    b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
+        let mut toks = Vec::new();
+        let mut lower = String::new();
+        let mut seen = 0u64;
+        for (n, s) in &prepared {
+            for sent in &s.sentences {
+                claimex::tag::sources::tokenize_into(&n.clean, sent.range.clone(), &mut toks);
+                for t in toks.iter().filter(|t| t.word) {
+                    let w = &n.clean[t.range.clone()];
+                    lower.clear();
+                    if w.is_ascii() {
+                        lower.extend(w.bytes().map(|c| c.to_ascii_lowercase() as char));
+                    } else {
+                        lower.push_str(&w.to_lowercase());
+                    }
+                    seen |= table.get(lower.as_str()).copied().unwrap_or(0);
+                }
+            }
+        }
+        black_box(seen)
+    });
+}
