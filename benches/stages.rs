@@ -22,6 +22,17 @@ fn bytes(docs: &[Document]) -> usize {
     docs.iter().map(|d| d.text.len()).sum()
 }
 
+/// The sample normalised and segmented, for the benches that start after segmentation.
+fn segmented(docs: &[Document], rules: &RuleSet) -> Vec<(claimex::normalize::Normalized, claimex::segment::Segmented)> {
+    docs.iter()
+        .map(|d| {
+            let n = claimex::normalize::normalize(&d.text);
+            let s = claimex::segment::segment(&n, rules);
+            (n, s)
+        })
+        .collect()
+}
+
 #[divan::bench]
 fn ingest_jsonl(b: Bencher) {
     let input = ingest::Input { path: SAMPLE.into(), root: "../shared/corpus".into() };
@@ -55,14 +66,7 @@ fn segment(b: Bencher) {
 fn tag(b: Bencher) {
     let docs = sample();
     let rules = RuleSet::builtin();
-    let prepared: Vec<_> = docs
-        .iter()
-        .map(|d| {
-            let n = claimex::normalize::normalize(&d.text);
-            let s = claimex::segment::segment(&n, &rules);
-            (n, s)
-        })
-        .collect();
+    let prepared = segmented(&docs, &rules);
     b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
         for (n, s) in &prepared {
             let ctx = claimex::tag::Context { text: &n.clean, norm: n, seg: s, rules: &rules };
@@ -116,14 +120,7 @@ fn token_pass(b: Bencher) {
             }
         }
     }
-    let prepared: Vec<_> = docs
-        .iter()
-        .map(|d| {
-            let n = claimex::normalize::normalize(&d.text);
-            let s = claimex::segment::segment(&n, &rules);
-            (n, s)
-        })
-        .collect();
+    let prepared = segmented(&docs, &rules);
     b.counter(divan::counter::BytesCount::new(bytes(&docs))).bench(|| {
         let mut toks = Vec::new();
         let mut lower = String::new();
