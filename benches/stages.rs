@@ -110,6 +110,7 @@ fn render(b: Bencher, tables: &str) {
 #[divan::bench]
 fn token_pass(b: Bencher) {
     use claimex::rules::word_hash::WordMap;
+    use claimex::tag::entities::lower_into;
     let docs = sample();
     let rules = RuleSet::builtin();
     let mut table: WordMap<String, u64> = WordMap::default();
@@ -129,14 +130,8 @@ fn token_pass(b: Bencher) {
             for sent in &s.sentences {
                 claimex::tag::sources::tokenize_into(&n.clean, sent.range.clone(), &mut toks);
                 for t in toks.iter().filter(|t| t.word) {
-                    let w = &n.clean[t.range.clone()];
-                    lower.clear();
-                    if w.is_ascii() {
-                        lower.extend(w.bytes().map(|c| c.to_ascii_lowercase() as char));
-                    } else {
-                        lower.push_str(&w.to_lowercase());
-                    }
-                    seen |= table.get(lower.as_str()).copied().unwrap_or(0);
+                    let w = lower_into(&mut lower, &n.clean[t.range.clone()], false);
+                    seen |= table.get(w).copied().unwrap_or(0);
                 }
             }
         }

@@ -287,7 +287,7 @@ fn finish_tokens(text: &str, start: Option<usize>, mut out: Vec<Range<usize>>, h
 
 /// `s` lower-cased into `buf` (replacing its contents), without its periods when
 /// `drop_dots`; as `str::to_lowercase` (then `replace('.', "")`) would give it.
-fn lower_into<'b>(buf: &'b mut String, s: &str, drop_dots: bool) -> &'b str {
+pub fn lower_into<'b>(buf: &'b mut String, s: &str, drop_dots: bool) -> &'b str {
     buf.clear();
     if s.is_ascii() {
         buf.push_str(s);
